@@ -1,0 +1,28 @@
+namespace SpeBot.Core.Commands;
+
+/// <summary>A chat message that captured as a proposal keeps its origin.</summary>
+public sealed record SourceMessage(string ChannelId, string MessageId, string? AuthorId, string? Permalink, string? Text);
+
+/// <summary>What a person asked for, in platform-neutral form. Adapters build it; handlers never learn the platform's wire types.</summary>
+public sealed record ChatCommand(
+    Platform Platform,
+    string WorkspaceExternalId,
+    string ChannelId,
+    string UserId,
+    string Text,
+    string? LocaleHint = null,
+    SourceMessage? Source = null);
+
+/// <summary>A command after routing: the parsed text, the workspace row and the reader's locale.</summary>
+public sealed record CommandContext(ChatCommand Command, CommandText Parsed, Workspaces.Workspace Workspace, string Locale)
+{
+    public string UserId => Command.UserId;
+}
+
+public interface ICommandHandler
+{
+    /// <summary>The verb this handler answers, e.g. "propose".</summary>
+    string Verb { get; }
+
+    Task<Reply> HandleAsync(CommandContext context, CancellationToken ct);
+}

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.DependencyInjection;
+using SpeBot.Core.Commands;
+using SpeBot.Core.Items;
+using SpeBot.Core.Outbox;
+using SpeBot.Core.Storage;
+using SpeBot.Core.Text;
+using SpeBot.Core.Workspaces;
+
+namespace SpeBot.Core;
+
+public static class CoreServiceCollectionExtensions
+{
+    public static IServiceCollection AddSpeBotCore(this IServiceCollection services)
+    {
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SpeBotOptions>().BindConfiguration(SpeBotOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<Database>();
+        services.AddSingleton<Migrator>();
+        services.AddSingleton<MessageCatalog>();
+        services.AddSingleton<WorkspaceStore>();
+        services.AddSingleton<ItemStore>();
+        services.AddSingleton<OutboxStore>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<PostedMessageStore>();
+        services.AddSingleton<Proposals>();
+        services.AddSingleton<Votes>();
+        services.AddSingleton<ItemQueries>();
+        services.AddSingleton<CardUpdates>();
+        services.AddSingleton<Events.Inbox>();
+
+        // The routing table: one line per verb.
+        services.AddSingleton<ICommandHandler, Propose>();
+        services.AddSingleton<ICommandHandler, Lang>();
+        services.AddSingleton<CommandRouter>();
+        return services;
+    }
+}

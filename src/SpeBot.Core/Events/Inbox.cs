@@ -1,0 +1,17 @@
+using System.Data.Common;
+using Dapper;
+using SpeBot.Core.Storage;
+
+namespace SpeBot.Core.Events;
+
+/// <summary>Platform events already applied, so retries and duplicate deliveries never apply twice.</summary>
+public sealed class Inbox(TimeProvider clock)
+{
+    /// <summary>Records the event inside the caller's transaction; false when it was seen before.</summary>
+    public async Task<bool> TryRecordAsync(DbConnection c, DbTransaction tx, Platform platform, string eventKey, CancellationToken ct) =>
+        await c.ExecuteScalarAsync<long?>(new CommandDefinition("""
+            INSERT INTO inbox (platform, event_key, received_at) VALUES (@p, @eventKey, @now)
+            ON CONFLICT (platform, event_key) DO NOTHING
+            RETURNING 1
+            """, new { p = platform.Wire(), eventKey, now = Iso.Of(clock.GetUtcNow()) }, tx, cancellationToken: ct)) is not null;
+}

@@ -1,0 +1,30 @@
+using System.Data.Common;
+using Dapper;
+using SpeBot.Core.Outbox;
+
+namespace SpeBot.Core.Items;
+
+/// <summary>
+/// Queues an in-place refresh of every card of an item. Rows coalesce per (item, channel) and wait a moment,
+/// so a burst of votes becomes one chat.update showing the latest state.
+/// </summary>
+public sealed class CardUpdates(OutboxStore outbox)
+{
+    public static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(1500);
+
+    public async Task<int> EnqueueAsync(DbConnection c, DbTransaction tx, Platform platform, long workspaceId, long itemId, CancellationToken ct)
+    {
+        // Cards already posted, plus cards still queued: a vote that lands while the card is in flight must still show.
+        var channels = (await c.QueryAsync<string>(new CommandDefinition("""
+            SELECT channel_id FROM posted_messages WHERE item_id = @itemId AND kind = 'item_card' AND platform = @p
+            UNION
+            SELECT channel_id FROM outbox WHERE kind = 'item_card' AND status = 'pending' AND platform = @p AND dedupe_key LIKE @prefix
+            """, new { itemId, p = platform.Wire(), prefix = $"item_card:{itemId}:%" }, tx, cancellationToken: ct))).ToList();
+        foreach (var channel in channels)
+        {
+            await outbox.EnqueueAsync(c, tx, new OutboundMessage(platform, workspaceId, channel, OutboxKinds.CardUpdate,
+                new OutboundBody { ItemId = itemId }, $"card_update:{itemId}:{channel}", Coalesce: true, Delay: Debounce), ct);
+        }
+        return channels.Count;
+    }
+}

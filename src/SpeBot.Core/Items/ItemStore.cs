@@ -1,0 +1,90 @@
+using System.Data.Common;
+using Dapper;
+using SpeBot.Core.Storage;
+
+namespace SpeBot.Core.Items;
+
+/// <summary>Items, their audit trail and their votes. Write methods join the caller's transaction.</summary>
+public sealed class ItemStore(Database db, TimeProvider clock)
+{
+    internal const string Select = """
+        SELECT i.*, (SELECT COUNT(*) FROM votes v WHERE v.item_id = i.id) AS votes
+        FROM items i
+        """;
+
+    /// <summary>Creates the item, or returns the one already captured from the same source message.</summary>
+    public async Task<(Item Item, bool Created)> CreateAsync(DbConnection c, DbTransaction tx, NewItem n, CancellationToken ct)
+    {
+        if (n.Source is { } src)
+        {
+            var existing = await c.QuerySingleOrDefaultAsync<Item>(new CommandDefinition(
+                $"{Select} WHERE i.workspace_id = @WorkspaceId AND i.source_channel = @ChannelId AND i.source_message_id = @MessageId",
+                new { n.WorkspaceId, src.ChannelId, src.MessageId }, tx, cancellationToken: ct));
+            if (existing is not null) return (existing, false);
+        }
+
+        var now = Iso.Of(clock.GetUtcNow());
+        var number = await c.ExecuteScalarAsync<long>(new CommandDefinition("""
+            UPDATE workspaces SET next_item_number = next_item_number + 1 WHERE id = @WorkspaceId
+            RETURNING next_item_number - 1
+            """, new { n.WorkspaceId }, tx, cancellationToken: ct));
+        var id = await c.ExecuteScalarAsync<long>(new CommandDefinition("""
+            INSERT INTO items (workspace_id, number, title, detail, category, status, author_platform, author_id, team,
+                               source_channel, source_message_id, source_permalink, source_author_id,
+                               impact, effort, created_at, updated_at)
+            VALUES (@WorkspaceId, @number, @Title, @Detail, @Category, 'proposed', @AuthorPlatform, @AuthorId, @Team,
+                    @SourceChannel, @SourceMessageId, @SourcePermalink, @SourceAuthorId,
+                    @Impact, @Effort, @now, @now)
+            RETURNING id
+            """, new
+        {
+            n.WorkspaceId, number, n.Title, n.Detail, n.Category, n.AuthorPlatform, n.AuthorId, n.Team,
+            SourceChannel = n.Source?.ChannelId, SourceMessageId = n.Source?.MessageId,
+            SourcePermalink = n.Source?.Permalink, SourceAuthorId = n.Source?.AuthorId,
+            n.Impact, n.Effort, now,
+        }, tx, cancellationToken: ct));
+        await AppendEventAsync(c, tx, id, n.AuthorId, "proposed", null, n.AuthorPlatform, n.ChannelId ?? n.Source?.ChannelId, ct);
+        var item = await c.QuerySingleAsync<Item>(new CommandDefinition($"{Select} WHERE i.id = @id", new { id }, tx, cancellationToken: ct));
+        return (item, true);
+    }
+
+    public Task AppendEventAsync(DbConnection c, DbTransaction tx, long itemId, string actorId, string action, string? detail,
+                                 string platform, string? channelId, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO item_events (item_id, actor_id, action, detail, platform, channel_id, created_at)
+            VALUES (@itemId, @actorId, @action, @detail, @platform, @channelId, @now)
+            """, new { itemId, actorId, action, detail, platform, channelId, now = Iso.Of(clock.GetUtcNow()) }, tx, cancellationToken: ct));
+
+    public Task<Item?> GetAsync(long id, CancellationToken ct = default) =>
+        db.ReadAsync(c => c.QuerySingleOrDefaultAsync<Item>(new CommandDefinition($"{Select} WHERE i.id = @id", new { id }, cancellationToken: ct)), ct);
+
+    public Task<Item?> GetByNumberAsync(long workspaceId, long number, CancellationToken ct = default) =>
+        db.ReadAsync(c => c.QuerySingleOrDefaultAsync<Item>(new CommandDefinition(
+            $"{Select} WHERE i.workspace_id = @workspaceId AND i.number = @number", new { workspaceId, number }, cancellationToken: ct)), ct);
+
+    public Task<Item?> FindBySourceAsync(long workspaceId, string channelId, string messageId, CancellationToken ct = default) =>
+        db.ReadAsync(c => c.QuerySingleOrDefaultAsync<Item>(new CommandDefinition(
+            $"{Select} WHERE i.workspace_id = @workspaceId AND i.source_channel = @channelId AND i.source_message_id = @messageId",
+            new { workspaceId, channelId, messageId }, cancellationToken: ct)), ct);
+
+    public Task SetPermalinkAsync(long id, string permalink, CancellationToken ct = default) =>
+        db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
+            "UPDATE items SET source_permalink = @permalink WHERE id = @id AND source_permalink IS NULL",
+            new { id, permalink }, tx, cancellationToken: ct)), ct);
+
+    public async Task<IReadOnlyList<ItemEvent>> EventsAsync(long itemId, CancellationToken ct = default) =>
+        (await db.ReadAsync(c => c.QueryAsync<ItemEvent>(new CommandDefinition(
+            "SELECT * FROM item_events WHERE item_id = @itemId ORDER BY id", new { itemId }, cancellationToken: ct)), ct)).ToList();
+}
+
+public sealed class ItemEvent
+{
+    public long Id { get; init; }
+    public long ItemId { get; init; }
+    public string ActorId { get; init; } = "";
+    public string Action { get; init; } = "";
+    public string? Detail { get; init; }
+    public string Platform { get; init; } = "";
+    public string? ChannelId { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+}

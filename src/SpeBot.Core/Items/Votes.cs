@@ -1,0 +1,114 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Extensions.Options;
+using SpeBot.Core.Events;
+using SpeBot.Core.Outbox;
+using SpeBot.Core.Storage;
+
+namespace SpeBot.Core.Items;
+
+/// <summary>A reaction added or removed on a message, as the platform reported it.</summary>
+public sealed record ReactionChange(
+    Platform Platform, long WorkspaceId, string ChannelId, string MessageId, string UserId, string Reaction, bool Added,
+    string EventTs, string? EventKey);
+
+public enum ReactionOutcome { Duplicate, Stale, Ignored, VoteAdded, VoteRemoved, Unchanged, CaptureQueued, Claimed }
+
+/// <summary>
+/// Votes: one per person per item, whatever emoji or button they use. Reaction events are applied once
+/// (by event key) and in order (the newest event_ts per message, person and emoji wins).
+/// </summary>
+public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, CardUpdates cards, ItemStore items,
+                          PostedMessageStore posted, Inbox inbox, TimeProvider clock, IOptions<SpeBotOptions> options)
+{
+    public async Task<ReactionOutcome> ApplyReactionAsync(ReactionChange r, CancellationToken ct)
+    {
+        var o = options.Value;
+        var outcome = await db.WriteAsync(async (c, tx) =>
+        {
+            if (r.EventKey is not null && !await inbox.TryRecordAsync(c, tx, r.Platform, r.EventKey, ct)) return ReactionOutcome.Duplicate;
+
+            var applied = await c.ExecuteScalarAsync<long?>(new CommandDefinition("""
+                INSERT INTO reaction_states (platform, channel_id, message_id, user_id, reaction, present, event_ts)
+                VALUES (@p, @ChannelId, @MessageId, @UserId, @Reaction, @present, @EventTs)
+                ON CONFLICT (platform, channel_id, message_id, user_id, reaction) DO UPDATE
+                  SET present = excluded.present, event_ts = excluded.event_ts
+                  WHERE excluded.event_ts > reaction_states.event_ts
+                RETURNING 1
+                """, new { p = r.Platform.Wire(), r.ChannelId, r.MessageId, r.UserId, r.Reaction, present = r.Added ? 1 : 0, r.EventTs },
+                tx, cancellationToken: ct));
+            if (applied is null) return ReactionOutcome.Stale;
+
+            var message = await posted.FindAsync(c, tx, r.Platform, r.ChannelId, r.MessageId, ct);
+            if (message is { Kind: "item_card", ItemId: { } itemId })
+            {
+                if (o.VoteReactions.Contains(r.Reaction, StringComparer.Ordinal))
+                    return await ReconcileReactionVoteAsync(c, tx, r, itemId, o.VoteReactions, ct);
+                return ReactionOutcome.Ignored;
+            }
+            if (message is null && r.Added && r.Reaction == o.CaptureReaction)
+            {
+                await outbox.EnqueueAsync(c, tx, new OutboundMessage(r.Platform, r.WorkspaceId, r.ChannelId, OutboxKinds.Capture,
+                    new OutboundBody { MessageId = r.MessageId, UserId = r.UserId },
+                    $"capture:{r.WorkspaceId}:{r.ChannelId}:{r.MessageId}"), ct);
+                return ReactionOutcome.CaptureQueued;
+            }
+            return ReactionOutcome.Ignored;
+        }, ct);
+        if (outcome is ReactionOutcome.VoteAdded or ReactionOutcome.VoteRemoved or ReactionOutcome.CaptureQueued) signal.Notify();
+        return outcome;
+    }
+
+    /// <summary>The vote exists while the person has any vote reaction on any card of the item (or voted with the button).</summary>
+    private async Task<ReactionOutcome> ReconcileReactionVoteAsync(DbConnection c, DbTransaction tx, ReactionChange r, long itemId,
+                                                                  string[] voteReactions, CancellationToken ct)
+    {
+        var item = await c.QuerySingleAsync<Item>(new CommandDefinition($"{ItemStore.Select} WHERE i.id = @itemId", new { itemId }, tx, cancellationToken: ct));
+        if (item.MergedInto is { } target) itemId = target;
+        var stillReacting = await c.ExecuteScalarAsync<long>(new CommandDefinition("""
+            SELECT COUNT(*) FROM reaction_states s
+            JOIN posted_messages m ON m.platform = s.platform AND m.channel_id = s.channel_id AND m.message_id = s.message_id
+            WHERE m.item_id = @itemId AND m.kind = 'item_card' AND s.user_id = @UserId AND s.present = 1 AND s.reaction IN @voteReactions
+            """, new { itemId, r.UserId, voteReactions }, tx, cancellationToken: ct)) > 0;
+        int changed;
+        if (stillReacting)
+        {
+            changed = await c.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO votes (item_id, voter_id, via, created_at) VALUES (@itemId, @UserId, 'reaction', @now)
+                ON CONFLICT (item_id, voter_id) DO NOTHING
+                """, new { itemId, r.UserId, now = Iso.Of(clock.GetUtcNow()) }, tx, cancellationToken: ct));
+        }
+        else
+        {
+            changed = await c.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM votes WHERE item_id = @itemId AND voter_id = @UserId AND via = 'reaction'",
+                new { itemId, r.UserId }, tx, cancellationToken: ct));
+        }
+        if (changed == 0) return ReactionOutcome.Unchanged;
+        await items.AppendEventAsync(c, tx, itemId, r.UserId, stillReacting ? "voted" : "unvoted", r.Reaction, r.Platform.Wire(), r.ChannelId, ct);
+        await cards.EnqueueAsync(c, tx, r.Platform, r.WorkspaceId, itemId, ct);
+        return stillReacting ? ReactionOutcome.VoteAdded : ReactionOutcome.VoteRemoved;
+    }
+
+    /// <summary>The Vote button: adds the person's vote, or withdraws it if they already voted (by any means).</summary>
+    public async Task<(Item Item, bool Voted)> ToggleAsync(Platform platform, long itemId, string userId, string? channelId, CancellationToken ct)
+    {
+        var result = await db.WriteAsync(async (c, tx) =>
+        {
+            var removed = await c.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM votes WHERE item_id = @itemId AND voter_id = @userId", new { itemId, userId }, tx, cancellationToken: ct));
+            if (removed == 0)
+            {
+                await c.ExecuteAsync(new CommandDefinition(
+                    "INSERT INTO votes (item_id, voter_id, via, created_at) VALUES (@itemId, @userId, 'button', @now)",
+                    new { itemId, userId, now = Iso.Of(clock.GetUtcNow()) }, tx, cancellationToken: ct));
+            }
+            await items.AppendEventAsync(c, tx, itemId, userId, removed == 0 ? "voted" : "unvoted", "button", platform.Wire(), channelId, ct);
+            var item = await c.QuerySingleAsync<Item>(new CommandDefinition($"{ItemStore.Select} WHERE i.id = @itemId", new { itemId }, tx, cancellationToken: ct));
+            await cards.EnqueueAsync(c, tx, platform, item.WorkspaceId, itemId, ct);
+            return (item, removed == 0);
+        }, ct);
+        signal.Notify();
+        return result;
+    }
+}

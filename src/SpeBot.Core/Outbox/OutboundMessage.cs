@@ -1,0 +1,86 @@
+using System.Text.Json;
+
+namespace SpeBot.Core.Outbox;
+
+public static class OutboxKinds
+{
+    public const string ItemCard = "item_card";
+    public const string CardUpdate = "card_update";
+    public const string Notice = "notice";
+    public const string Reaction = "reaction";
+    public const string Capture = "capture";
+    /// <summary>A reply rendered for one platform (late slash-command answers, button answers).</summary>
+    public const string Reply = "reply";
+    public const string Home = "home";
+}
+
+/// <summary>
+/// The platform-neutral body of an outbound post: references and catalog text, never rendered markup,
+/// so the sender renders the latest state in the reader's locale at send time.
+/// </summary>
+public sealed record OutboundBody
+{
+    public long? ItemId { get; init; }
+    /// <summary>For notices to one person (ephemeral or DM).</summary>
+    public string? UserId { get; init; }
+    public string? Locale { get; init; }
+    public string? Key { get; init; }
+    /// <summary>Argument values as text; names in <see cref="Mentions"/> render as mentions.</summary>
+    public Dictionary<string, string>? Args { get; init; }
+    public string[]? Mentions { get; init; }
+    /// <summary>Message the post refers to (a reaction target, a capture source).</summary>
+    public string? MessageId { get; init; }
+    public string? Reaction { get; init; }
+    public bool Ephemeral { get; init; }
+    /// <summary>Where a late reply goes (Slack response_url); null posts ephemerally in the channel instead.</summary>
+    public string? ResponseUrl { get; init; }
+    /// <summary>A platform-rendered payload for <see cref="OutboxKinds.Reply"/> rows.</summary>
+    public string? Payload { get; init; }
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public string Serialize() => JsonSerializer.Serialize(this, Json);
+
+    public static OutboundBody Parse(string json) => JsonSerializer.Deserialize<OutboundBody>(json, Json) ?? new OutboundBody();
+
+    /// <summary>The notice text as a catalog message, with mention arguments restored.</summary>
+    public Message? ToMessage()
+    {
+        if (Key is null) return null;
+        var args = new Dictionary<string, object?>();
+        foreach (var (k, v) in Args ?? [])
+            args[k] = Mentions?.Contains(k) == true ? new UserRef(v) : v;
+        return new Message(Key, args);
+    }
+}
+
+/// <summary>A post to enqueue. <see cref="Coalesce"/> rows merge into a pending row with the same key (card updates).</summary>
+public sealed record OutboundMessage(
+    Platform Platform,
+    long WorkspaceId,
+    string ChannelId,
+    string Kind,
+    OutboundBody Body,
+    string DedupeKey,
+    bool Coalesce = false,
+    TimeSpan Delay = default);
+
+/// <summary>A claimed outbox row (Dapper row).</summary>
+public sealed class OutboxRow
+{
+    public long Id { get; init; }
+    public string Platform { get; init; } = "";
+    public long WorkspaceId { get; init; }
+    public string ChannelId { get; init; } = "";
+    public string Kind { get; init; } = "";
+    public string Body { get; init; } = "{}";
+    public string DedupeKey { get; init; } = "";
+    public long Version { get; init; }
+    public int Attempts { get; init; }
+    public string? ExternalId { get; init; }
+
+    public OutboundBody Parsed() => OutboundBody.Parse(Body);
+}

@@ -1,0 +1,99 @@
+using System.Data.Common;
+using Dapper;
+using SpeBot.Core.Storage;
+
+namespace SpeBot.Core.Outbox;
+
+/// <summary>The durable outbox: rows are written in the same transaction as the change they announce.</summary>
+public sealed class OutboxStore(Database db, TimeProvider clock)
+{
+    public async Task EnqueueAsync(DbConnection c, DbTransaction tx, OutboundMessage m, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var args = new
+        {
+            platform = m.Platform.Wire(), m.WorkspaceId, m.ChannelId, m.Kind, body = m.Body.Serialize(), m.DedupeKey,
+            due = Iso.Of(now + m.Delay), now = Iso.Of(now),
+        };
+        // A coalescing row that is pending keeps its earlier due time, so a stream of votes cannot starve the update;
+        // one already sent becomes pending again with a new version, which a sender in flight cannot mark sent.
+        var sql = m.Coalesce
+            ? """
+              INSERT INTO outbox (platform, workspace_id, channel_id, kind, body, dedupe_key, status, next_attempt_at, created_at)
+              VALUES (@platform, @WorkspaceId, @ChannelId, @Kind, @body, @DedupeKey, 'pending', @due, @now)
+              ON CONFLICT (dedupe_key) DO UPDATE SET
+                body = excluded.body,
+                version = outbox.version + 1,
+                attempts = CASE WHEN outbox.status = 'pending' THEN outbox.attempts ELSE 0 END,
+                next_attempt_at = CASE WHEN outbox.status = 'pending' AND outbox.next_attempt_at < excluded.next_attempt_at
+                                       THEN outbox.next_attempt_at ELSE excluded.next_attempt_at END,
+                status = 'pending', last_error = NULL
+              """
+            : """
+              INSERT INTO outbox (platform, workspace_id, channel_id, kind, body, dedupe_key, status, next_attempt_at, created_at)
+              VALUES (@platform, @WorkspaceId, @ChannelId, @Kind, @body, @DedupeKey, 'pending', @due, @now)
+              ON CONFLICT (dedupe_key) DO NOTHING
+              """;
+        await c.ExecuteAsync(new CommandDefinition(sql, args, tx, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Leases due rows, oldest first. A row waits while an older pending row for the same channel exists,
+    /// which keeps per-channel order (a card before its updates).
+    /// </summary>
+    public async Task<IReadOnlyList<OutboxRow>> ClaimDueAsync(int max, TimeSpan lease, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        return (await db.WriteAsync((c, tx) => c.QueryAsync<OutboxRow>(new CommandDefinition("""
+            UPDATE outbox SET locked_until = @lease
+            WHERE id IN (
+              SELECT o.id FROM outbox o
+              WHERE o.status = 'pending' AND o.next_attempt_at <= @now
+                AND (o.locked_until IS NULL OR o.locked_until <= @now)
+                AND NOT EXISTS (SELECT 1 FROM outbox p
+                                WHERE p.status = 'pending' AND p.platform = o.platform AND p.channel_id = o.channel_id
+                                  AND p.id < o.id)
+              ORDER BY o.id LIMIT @max)
+            RETURNING id, platform, workspace_id, channel_id, kind, body, dedupe_key, version, attempts, external_id
+            """, new { now = Iso.Of(now), lease = Iso.Of(now + lease), max }, tx, cancellationToken: ct)), ct)).OrderBy(r => r.Id).ToList();
+    }
+
+    /// <summary>Marks the row sent unless a coalescing write bumped its version meanwhile (then it stays pending and goes again).</summary>
+    public async Task<bool> MarkSentAsync(DbConnection c, DbTransaction tx, OutboxRow row, string? externalId, CancellationToken ct) =>
+        await c.ExecuteAsync(new CommandDefinition("""
+            UPDATE outbox SET status = CASE WHEN version = @Version THEN 'sent' ELSE 'pending' END,
+                              external_id = COALESCE(@externalId, external_id), sent_at = @now, locked_until = NULL,
+                              attempts = 0, last_error = NULL
+            WHERE id = @Id
+            """, new { row.Id, row.Version, externalId, now = Iso.Of(clock.GetUtcNow()) }, tx, cancellationToken: ct)) > 0;
+
+    public Task RescheduleAsync(OutboxRow row, DateTimeOffset at, string? error, bool countAttempt, CancellationToken ct = default) =>
+        db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition("""
+            UPDATE outbox SET next_attempt_at = @at, locked_until = NULL, last_error = @error,
+                              attempts = attempts + @inc
+            WHERE id = @Id AND status = 'pending'
+            """, new { row.Id, at = Iso.Of(at), error, inc = countAttempt ? 1 : 0 }, tx, cancellationToken: ct)), ct);
+
+    public Task DeadAsync(OutboxRow row, string error, CancellationToken ct = default) =>
+        db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition("""
+            UPDATE outbox SET status = 'dead', locked_until = NULL, last_error = @error, attempts = attempts + 1 WHERE id = @Id
+            """, new { row.Id, error }, tx, cancellationToken: ct)), ct);
+
+    public Task<OutboxStats> StatsAsync(CancellationToken ct = default) =>
+        db.ReadAsync(c => c.QuerySingleAsync<OutboxStats>(new CommandDefinition("""
+            SELECT COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0) AS pending,
+                   COALESCE(SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END), 0) AS dead
+            FROM outbox
+            """, cancellationToken: ct)), ct);
+
+    public Task<OutboxRow?> FindAsync(string dedupeKey, CancellationToken ct = default) =>
+        db.ReadAsync(c => c.QuerySingleOrDefaultAsync<OutboxRow>(new CommandDefinition(
+            "SELECT id, platform, workspace_id, channel_id, kind, body, dedupe_key, version, attempts, external_id FROM outbox WHERE dedupe_key = @dedupeKey",
+            new { dedupeKey }, cancellationToken: ct)), ct);
+}
+
+public sealed class OutboxStats
+{
+    public long Pending { get; init; }
+    public long Dead { get; init; }
+}

@@ -1,0 +1,18 @@
+using SpeBot.Core.Storage;
+
+namespace SpeBot.Host.Jobs;
+
+/// <summary>Applies migrations before anything else starts (registered as the first hosted service).</summary>
+internal sealed partial class DatabaseStartup(Migrator migrator, Database database, ILogger<DatabaseStartup> log) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var applied = await migrator.MigrateAsync(cancellationToken);
+        LogReady(database.FilePath, await migrator.CurrentVersionAsync(cancellationToken), applied);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database {Path} at schema version {Version} ({Applied} migrations applied now)")]
+    private partial void LogReady(string path, int version, int applied);
+}

@@ -1,0 +1,167 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Options;
+using SpeBot.Core;
+using SpeBot.Core.Outbox;
+using SpeBot.Core.Storage;
+
+namespace SpeBot.Host.Jobs;
+
+/// <summary>
+/// Drains the outbox: leases due rows (one per channel at a time, oldest first), paces each channel,
+/// honours rate limits without counting them, backs off on transient failures and dead-letters the rest.
+/// </summary>
+internal sealed partial class OutboxDispatcher(
+    OutboxStore outbox,
+    PostedMessageStore posted,
+    Database db,
+    OutboxSignal signal,
+    IEnumerable<IChatSender> senders,
+    TimeProvider clock,
+    IOptions<OutboxOptions> options,
+    IMeterFactory meters,
+    ILogger<OutboxDispatcher> log) : BackgroundService
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
+    private readonly Dictionary<Platform, IChatSender> _senders = senders.ToDictionary(s => s.Platform);
+    private readonly Dictionary<(string, string), DateTimeOffset> _channelFreeAt = [];
+    private readonly Lock _pacing = new();
+    private readonly Counter<long> _sent = meters.Create("SpeBot").CreateCounter<long>("spebot.outbox.sent");
+    private readonly Counter<long> _dead = meters.Create("SpeBot").CreateCounter<long>("spebot.outbox.dead");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        var inFlight = new List<Task>();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            inFlight.RemoveAll(t => t.IsCompleted);
+            var room = o.Concurrency - inFlight.Count;
+            IReadOnlyList<OutboxRow> rows = [];
+            if (room > 0)
+            {
+                try
+                {
+                    rows = await outbox.ClaimDueAsync(room, Lease, stoppingToken);
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    LogClaimFailed(e);
+                }
+            }
+            // Deliveries use their own lifetime: shutdown stops claiming but lets a post in flight finish.
+            foreach (var row in rows) inFlight.Add(Task.Run(() => DeliverAsync(row, CancellationToken.None), CancellationToken.None));
+            if (rows.Count == 0 || room <= rows.Count)
+            {
+                var wake = signal.WaitAsync(TimeSpan.FromMilliseconds(o.PollIntervalMs), clock, stoppingToken);
+                await (inFlight.Count > 0 ? Task.WhenAny(inFlight.Append(wake)) : wake);
+            }
+        }
+        await Task.WhenAll(inFlight);
+    }
+
+    internal async Task DeliverAsync(OutboxRow row, CancellationToken ct)
+    {
+        SendResult result;
+        try
+        {
+            var platform = PlatformNames.Parse(row.Platform);
+            if (!_senders.TryGetValue(platform, out var sender))
+            {
+                result = new SendResult.Deferred(TimeSpan.FromMinutes(5), $"{row.Platform} is not configured");
+            }
+            else
+            {
+                await WaitForChannelAsync(row, ct);
+                result = await sender.SendAsync(row, ct);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            result = new SendResult.Transient(e.GetType().Name + ": " + e.Message);
+        }
+        await ApplyAsync(row, result, ct);
+    }
+
+    private async Task ApplyAsync(OutboxRow row, SendResult result, CancellationToken ct)
+    {
+        var o = options.Value;
+        var now = clock.GetUtcNow();
+        switch (result)
+        {
+            case SendResult.Sent sent:
+                await db.WriteAsync(async (c, tx) =>
+                {
+                    await outbox.MarkSentAsync(c, tx, row, sent.ExternalId, ct);
+                    if (sent.Map is not null) await posted.RecordAsync(c, tx, sent.Map, ct);
+                    return 0;
+                }, ct);
+                _sent.Add(1);
+                break;
+            case SendResult.RateLimited limited:
+                Pause(row, now + limited.RetryAfter);
+                await outbox.RescheduleAsync(row, now + limited.RetryAfter, "rate limited", countAttempt: false, ct);
+                LogRateLimited(row.Id, row.Kind, limited.RetryAfter.TotalSeconds);
+                break;
+            case SendResult.Deferred deferred:
+                await outbox.RescheduleAsync(row, now + deferred.Wait, deferred.Reason, countAttempt: false, ct);
+                break;
+            case SendResult.Transient t when row.Attempts + 1 < o.MaxAttempts:
+                var delay = Backoff(row.Attempts, o);
+                await outbox.RescheduleAsync(row, now + delay, t.Error, countAttempt: true, ct);
+                LogRetry(row.Id, row.Kind, row.Attempts + 1, delay.TotalSeconds, t.Error);
+                break;
+            case SendResult.Transient t:
+                await DeadAsync(row, $"gave up after {o.MaxAttempts} attempts: {t.Error}", ct);
+                break;
+            case SendResult.Permanent p:
+                await DeadAsync(row, p.Error, ct);
+                break;
+        }
+    }
+
+    private async Task DeadAsync(OutboxRow row, string error, CancellationToken ct)
+    {
+        await outbox.DeadAsync(row, error, ct);
+        _dead.Add(1);
+        LogDead(row.Id, row.Kind, row.Platform, row.ChannelId, error);
+    }
+
+    internal static TimeSpan Backoff(int attempts, OutboxOptions o)
+    {
+        var exp = Math.Min(o.MaxBackoffMs, o.BaseBackoffMs * Math.Pow(2, Math.Min(attempts, 20)));
+        var jitter = 0.8 + Random.Shared.NextDouble() * 0.4;
+        return TimeSpan.FromMilliseconds(exp * jitter);
+    }
+
+    private async Task WaitForChannelAsync(OutboxRow row, CancellationToken ct)
+    {
+        var key = (row.Platform, row.ChannelId);
+        TimeSpan wait;
+        lock (_pacing)
+        {
+            var now = clock.GetUtcNow();
+            var freeAt = _channelFreeAt.GetValueOrDefault(key, now);
+            var start = freeAt > now ? freeAt : now;
+            _channelFreeAt[key] = start + TimeSpan.FromMilliseconds(options.Value.ChannelIntervalMs);
+            wait = start - now;
+        }
+        if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, ct);
+    }
+
+    private void Pause(OutboxRow row, DateTimeOffset until)
+    {
+        lock (_pacing) _channelFreeAt[(row.Platform, row.ChannelId)] = until;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox claim failed; will poll again")]
+    private partial void LogClaimFailed(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox row {Id} ({Kind}) rate limited; retrying in {Seconds:0.#} s")]
+    private partial void LogRateLimited(long id, string kind, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox row {Id} ({Kind}) attempt {Attempt} failed; retrying in {Seconds:0.#} s: {Error}")]
+    private partial void LogRetry(long id, string kind, int attempt, double seconds, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox row {Id} ({Kind}) to {Platform}/{Channel} is dead: {Error}. Fix the cause, then set its status back to 'pending' to resend.")]
+    private partial void LogDead(long id, string kind, string platform, string channel, string error);
+}

@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SpeBot.Host.Jobs;
+
+public sealed class OutboxOptions
+{
+    public const string Section = "Outbox";
+
+    [Range(1, 50, ErrorMessage = "Outbox:MaxAttempts must be between {1} and {2}.")]
+    public int MaxAttempts { get; set; } = 8;
+
+    [Range(50, 60_000, ErrorMessage = "Outbox:PollIntervalMs must be between {1} and {2} milliseconds.")]
+    public int PollIntervalMs { get; set; } = 2_000;
+
+    [Range(1, 64, ErrorMessage = "Outbox:Concurrency must be between {1} and {2}.")]
+    public int Concurrency { get; set; } = 8;
+
+    /// <summary>Slack allows about one message per second per channel.</summary>
+    [Range(0, 60_000, ErrorMessage = "Outbox:ChannelIntervalMs must be between {1} and {2} milliseconds.")]
+    public int ChannelIntervalMs { get; set; } = 1_000;
+
+    /// <summary>First retry delay; doubles per attempt up to <see cref="MaxBackoffMs"/>, with ±20 % jitter.</summary>
+    [Range(10, 600_000, ErrorMessage = "Outbox:BaseBackoffMs must be between {1} and {2} milliseconds.")]
+    public int BaseBackoffMs { get; set; } = 2_000;
+
+    [Range(10, 3_600_000, ErrorMessage = "Outbox:MaxBackoffMs must be between {1} and {2} milliseconds.")]
+    public int MaxBackoffMs { get; set; } = 600_000;
+}

@@ -1,0 +1,20 @@
+using SpeBot.Core;
+using SpeBot.Host.Health;
+using SpeBot.Host.Jobs;
+using SpeBot.Host.Slack;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+
+builder.Services.AddSpeBotCore();
+builder.Services.AddJobs();
+builder.Services.AddSpeBotHealth();
+builder.AddSlack();
+
+var app = builder.Build();
+app.MapHealth();
+app.MapSlack();
+app.Run();
+
+/// <summary>Entry point; public so WebApplicationFactory can host it in tests.</summary>
+public partial class Program;

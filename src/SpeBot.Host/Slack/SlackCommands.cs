@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Options;
+using SpeBot.Core;
+using SpeBot.Core.Commands;
+
+namespace SpeBot.Host.Slack;
+
+/// <summary>Slash commands: the handler's reply is the ack; a form opens with the trigger inside the same 3 s.</summary>
+public sealed class SlackCommands(
+    CommandRouter router, SlackRenderer renderer, SlackForms forms, SlackWebApi api, AckBudget budget, LateWork late,
+    SlackReplies replies, IOptions<SlackOptions> slack, IOptions<SpeBotOptions> spebot, ILogger<SlackCommands> log)
+{
+    public async Task<IResult> HandleAsync(Dictionary<string, string> form, CancellationToken ct)
+    {
+        var team = form.GetValueOrDefault("team_id");
+        var channel = form.GetValueOrDefault("channel_id");
+        var user = form.GetValueOrDefault("user_id");
+        if (string.IsNullOrEmpty(team) || string.IsNullOrEmpty(channel) || string.IsNullOrEmpty(user)) return Results.BadRequest();
+        var slash = new SlashCommand(team, channel, user, form["command"], form.GetValueOrDefault("text") ?? "",
+            form.GetValueOrDefault("response_url"), form.GetValueOrDefault("trigger_id"), form.GetValueOrDefault("api_app_id"));
+        var command = new ChatCommand(Platform.Slack, team, channel, user, SlackText.CommandToNeutral(slash.Text));
+
+        var (inTime, work) = await budget.RunAsync(t => router.DispatchAsync(command, t), TimeSpan.FromMilliseconds(slack.Value.AckBudgetMs));
+        if (!inTime)
+        {
+            late.Track(FinishLateAsync(work, slash));
+            return Results.Json(renderer.Ack(Reply.Text("ack.working") with { Locale = spebot.Value.DefaultLocale }));
+        }
+
+        var reply = await work;
+        if (reply.Form is null) return Results.Json(renderer.Ack(reply));
+        if (slash.TriggerId is null) return Results.Json(renderer.Ack(Reply.Text("error.form_unavailable") with { Locale = reply.Locale }));
+        try
+        {
+            await api.OpenViewAsync(slash.TriggerId, forms.Modal(reply.Form, reply.Locale ?? "en", channel), ct);
+            return Results.Ok();
+        }
+        catch (Exception e) when (e is SlackApiException or SlackTransportException or SlackRateLimitedException)
+        {
+            log.LogWarning("views.open failed for /spe: {Error}", e.Message);
+            return Results.Json(renderer.Ack(Reply.Text("error.form_unavailable") with { Locale = reply.Locale }));
+        }
+    }
+
+    private async Task FinishLateAsync(Task<Reply> work, SlashCommand slash)
+    {
+        var reply = await work;
+        // The trigger has expired by now, so a form can no longer open.
+        if (reply.Form is not null) reply = Reply.Text("error.form_unavailable") with { Locale = reply.Locale };
+        await replies.EnqueueAsync(slash.TeamId, slash.ChannelId, slash.UserId, slash.ResponseUrl, renderer.Ack(reply), CancellationToken.None);
+    }
+}

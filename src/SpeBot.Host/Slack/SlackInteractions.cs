@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using SpeBot.Core;
+using SpeBot.Core.Commands;
+using SpeBot.Core.Items;
+using SpeBot.Core.Workspaces;
+
+namespace SpeBot.Host.Slack;
+
+/// <summary>Shortcuts, button clicks and modal submissions (the form field <c>payload</c>).</summary>
+public sealed class SlackInteractions(
+    SlackForms forms, SlackWebApi api, SlackRenderer renderer, SlackReplies replies, CommandRouter router, AckBudget budget,
+    LateWork late, Proposals proposals, Votes votes, ItemStore items, WorkspaceStore workspaces, IOptions<SlackOptions> slack,
+    ILogger<SlackInteractions> log)
+{
+    public const string GlobalShortcut = "spe_propose_global";
+    public const string MessageShortcut = "spe_capture_message";
+
+    public async Task<IResult> HandleAsync(string payloadJson, CancellationToken ct)
+    {
+        var p = JsonSerializer.Deserialize<InteractionPayload>(payloadJson, SlackJson.Options);
+        if (p?.User is null || p.TeamId is null) return Results.BadRequest();
+        var workspace = await workspaces.EnsureAsync(Platform.Slack, p.TeamId, ct);
+        var locale = await workspaces.LocaleForAsync(workspace, p.User.Id, null, ct);
+
+        return p.Type switch
+        {
+            "shortcut" when p.CallbackId == GlobalShortcut => await OpenFormAsync(p, new FormRequest(), locale, null, ct),
+            "message_action" when p.CallbackId == MessageShortcut => await CaptureMessageAsync(p, workspace, locale, ct),
+            "block_actions" => await ActionAsync(p, workspace, locale, ct),
+            "view_submission" when p.View?.CallbackId == SlackForms.CallbackId => await SubmitAsync(p, workspace, ct),
+            _ => Results.Ok(),
+        };
+    }
+
+    private async Task<IResult> OpenFormAsync(InteractionPayload p, FormRequest form, string locale, string? channel, CancellationToken ct)
+    {
+        if (p.TriggerId is null) return Results.Ok();
+        try
+        {
+            await api.OpenViewAsync(p.TriggerId, forms.Modal(form, locale, channel), ct);
+        }
+        catch (Exception e) when (e is SlackApiException or SlackTransportException or SlackRateLimitedException)
+        {
+            log.LogWarning("views.open failed: {Error}", e.Message);
+            if (p.Channel is not null)
+                await replies.EnqueueAsync(p.TeamId!, p.Channel.Id, p.User!.Id, p.ResponseUrl,
+                    renderer.Ack(Reply.Text("error.form_unavailable") with { Locale = locale }), ct);
+        }
+        return Results.Ok();
+    }
+
+    /// <summary>"Propose as SPE item": the form prefilled from the message (first line title, rest detail).</summary>
+    private async Task<IResult> CaptureMessageAsync(InteractionPayload p, Workspace workspace, string locale, CancellationToken ct)
+    {
+        if (p.Channel is null || p.Message?.Ts is null) return Results.Ok();
+        var existing = await items.FindBySourceAsync(workspace.Id, p.Channel.Id, p.Message.Ts, ct);
+        if (existing is not null)
+        {
+            await replies.EnqueueAsync(p.TeamId!, p.Channel.Id, p.User!.Id, p.ResponseUrl, renderer.Ack(
+                Reply.Text("propose.exists", new() { ["ref"] = existing.Ref, ["title"] = existing.Title }) with { Locale = locale }), ct);
+            return Results.Ok();
+        }
+        var (title, detail) = SplitMessage(SlackText.ToPlain(p.Message.Text));
+        var source = new SourceMessage(p.Channel.Id, p.Message.Ts, p.Message.User, null, null);
+        return await OpenFormAsync(p, new FormRequest(title, detail, Source: source), locale, p.Channel.Id, ct);
+    }
+
+    internal static (string Title, string? Detail) SplitMessage(string text)
+    {
+        var trimmed = text.Trim();
+        var newline = trimmed.IndexOf('\n');
+        var first = (newline < 0 ? trimmed : trimmed[..newline]).Trim();
+        var rest = newline < 0 ? null : trimmed[(newline + 1)..].Trim();
+        if (first.Length > ProposalText.MaxTitle)
+        {
+            rest = first + (rest is null ? "" : "\n" + rest);
+            first = BlockKit.Truncate(first, ProposalText.MaxTitle);
+        }
+        return (first, string.IsNullOrEmpty(rest) ? null : BlockKit.Truncate(rest, ProposalText.MaxDetail));
+    }
+
+    private async Task<IResult> SubmitAsync(InteractionPayload p, Workspace workspace, CancellationToken ct)
+    {
+        var submission = forms.Read(p.View!, workspace.Id, p.User!.Id);
+        if (submission.Errors.Count > 0)
+            return Results.Json(new { response_action = "errors", errors = submission.Errors });
+        var (item, created) = await proposals.SubmitAsync(Platform.Slack, submission.Item!, submission.CardChannel!, ct);
+        var locale = await workspaces.LocaleForAsync(workspace, p.User.Id, null, ct);
+        await replies.NoticeAsync(workspace.Id, submission.CardChannel!, p.User.Id, locale,
+            new Message(created ? "propose.created" : "propose.exists", new() { ["ref"] = item.Ref, ["title"] = item.Title }), ct);
+        return Results.Ok();
+    }
+
+    /// <summary>Card buttons. Vote toggles here; the others run the matching command and answer through the response_url.</summary>
+    private async Task<IResult> ActionAsync(InteractionPayload p, Workspace workspace, string locale, CancellationToken ct)
+    {
+        var action = p.Actions?.FirstOrDefault();
+        var channel = p.Container?.ChannelId ?? p.Channel?.Id;
+        if (action is null) return Results.Ok();
+
+        if (action.ActionId == SlackRenderer.VoteAction)
+        {
+            var item = await ItemOfAsync(action.Value, workspace, ct);
+            if (item is null) return Results.Ok();
+            var (_, voted) = await votes.ToggleAsync(Platform.Slack, item.Id, p.User!.Id, channel, ct);
+            if (channel is not null)
+                await replies.NoticeAsync(workspace.Id, channel, p.User.Id, locale,
+                    new Message(voted ? "vote.added" : "vote.removed", new() { ["ref"] = item.Ref }), ct);
+            return Results.Ok();
+        }
+
+        var text = action.ActionId switch
+        {
+            SlackRenderer.ClaimAction => await VerbOnItemAsync("claim", action.Value, workspace, ct),
+            SlackRenderer.DetailsAction => await VerbOnItemAsync("show", action.Value, workspace, ct),
+            SlackRenderer.PageAction => action.Value,
+            _ => null,
+        };
+        if (text is null || channel is null) return Results.Ok();
+        var command = new ChatCommand(Platform.Slack, p.TeamId!, channel, p.User!.Id, text);
+        var (_, work) = await budget.RunAsync(t => router.DispatchAsync(command, t), TimeSpan.FromMilliseconds(slack.Value.AckBudgetMs));
+        late.Track(ReplyWhenDoneAsync(work, p, channel));
+        return Results.Ok();
+    }
+
+    private async Task ReplyWhenDoneAsync(Task<Reply> work, InteractionPayload p, string channel)
+    {
+        var reply = await work;
+        var body = renderer.Ack(reply);
+        body["replace_original"] = false;
+        await replies.EnqueueAsync(p.TeamId!, channel, p.User!.Id, p.ResponseUrl, body, CancellationToken.None);
+    }
+
+    private async Task<string?> VerbOnItemAsync(string verb, string? value, Workspace workspace, CancellationToken ct) =>
+        await ItemOfAsync(value, workspace, ct) is { } item ? $"{verb} {item.Ref}" : null;
+
+    /// <summary>Button values carry the internal id; the item must belong to the clicking workspace.</summary>
+    private async Task<Item?> ItemOfAsync(string? value, Workspace workspace, CancellationToken ct)
+    {
+        if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id)) return null;
+        var item = await items.GetAsync(id, ct);
+        return item?.WorkspaceId == workspace.Id ? item : null;
+    }
+}

@@ -1,0 +1,54 @@
+using SpeBot.Core.Outbox;
+using SpeBot.Host.Health;
+
+namespace SpeBot.Host.Slack;
+
+public static class SlackServiceCollectionExtensions
+{
+    /// <summary>Slack is on when the "Slack" section exists; then its options must be valid or start-up stops.</summary>
+    public static WebApplicationBuilder AddSlack(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var on = builder.Configuration.GetSection(SlackOptions.Section).Exists();
+        services.AddSingleton(new SlackSwitch(on));
+        services.AddHostedService<SlackStartupLog>();
+        if (!on) return builder;
+
+        services.AddOptions<SlackOptions>().BindConfiguration(SlackOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // Long-lived holders (the outbox dispatcher) keep this client, so connections are recycled by the handler itself.
+        services.AddHttpClient<SlackWebApi>()
+            .UseSocketsHttpHandler((h, _) => h.PooledConnectionLifetime = TimeSpan.FromMinutes(5))
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        services.AddHttpClient(SlackSender.ResponseUrlClient, c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<SlackRenderer>();
+        services.AddSingleton<SlackForms>();
+        services.AddSingleton<SlackHome>();
+        services.AddSingleton<SlackIdentity>();
+        services.AddSingleton<SlackReplies>();
+        services.AddSingleton<SlackCapture>();
+        services.AddSingleton<AckBudget>();
+        services.AddSingleton<LateWork>();
+        services.AddHostedService(sp => sp.GetRequiredService<LateWork>());
+        services.AddTransient<SlackCommands>();
+        services.AddTransient<SlackInteractions>();
+        services.AddTransient<SlackEvents>();
+        services.AddTransient<IChatSender, SlackSender>();
+        return builder;
+    }
+}
+
+internal sealed record SlackSwitch(bool On);
+
+/// <summary>Says at start-up whether Slack is served, so a missing section is never a silent surprise.</summary>
+internal sealed class SlackStartupLog(SlackSwitch slack, PlatformStatus status, ILogger<SlackStartupLog> log) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        status.Slack = slack.On;
+        if (slack.On) log.LogInformation("Slack is on: POST /slack/events");
+        else log.LogInformation("Slack is off: no 'Slack' configuration section (set Slack__SigningSecret and Slack__BotToken to turn it on)");
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
