@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SpeBot.Core.Storage;
+
+namespace SpeBot.Tests.Support;
+
+/// <summary>
+/// The real host on a temp-file SQLite database, with Slack pointed at a loopback fake. Settings go in through
+/// UseSetting so Program sees them while it builds (the Slack section decides whether Slack is on).
+/// </summary>
+public sealed class SpeBotFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
+
+    public SpeBotFactory(FakeSlackApi? slack, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null,
+        string? databasePath = null)
+    {
+        DatabasePath = databasePath ?? Path.Combine(Path.GetTempPath(), $"spebot-test-{Guid.NewGuid():N}.db");
+        _settings = new Dictionary<string, string?>
+        {
+            ["Storage:Path"] = DatabasePath,
+            ["Outbox:PollIntervalMs"] = "100",
+            ["Outbox:ChannelIntervalMs"] = "0",
+            ["Outbox:BaseBackoffMs"] = "50",
+            ["Outbox:MaxBackoffMs"] = "200",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        if (slack is not null)
+        {
+            _settings["Slack:SigningSecret"] = SignedSlackRequest.Secret;
+            _settings["Slack:BotToken"] = "xoxb-test-token";
+            _settings["Slack:ApiBaseUrl"] = slack.BaseUrl;
+            _settings["Slack:BotUserId"] = "UBOT";
+        }
+        foreach (var (k, v) in settings ?? []) _settings[k] = v;
+        _services = services;
+    }
+
+    public string DatabasePath { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (k, v) in _settings) builder.UseSetting(k, v);
+        builder.ConfigureTestServices(s =>
+        {
+            _services?.Invoke(s);
+        });
+    }
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>Polls until the condition holds (outbox work happens after the ack) or fails after the timeout.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, int timeoutMs = 10_000, string? what = null)
+    {
+        var until = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException($"Timed out waiting for {what ?? "condition"}");
+            await Task.Delay(25);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var f in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm" })
+        {
+            try { File.Delete(f); } catch (IOException) { }
+        }
+    }
+}

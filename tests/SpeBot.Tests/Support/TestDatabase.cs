@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using SpeBot.Core;
+using SpeBot.Core.Events;
+using SpeBot.Core.Items;
+using SpeBot.Core.Outbox;
+using SpeBot.Core.Storage;
+using SpeBot.Core.Workspaces;
+
+namespace SpeBot.Tests.Support;
+
+/// <summary>A migrated temp-file SQLite database with the core stores wired by hand, for core tests without a host.</summary>
+public sealed class TestDatabase : IDisposable
+{
+    public TestDatabase(SpeBotOptions? options = null)
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"spebot-core-{Guid.NewGuid():N}.db");
+        Clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
+        Options = Microsoft.Extensions.Options.Options.Create(options ?? new SpeBotOptions());
+        Db = new Database(Microsoft.Extensions.Options.Options.Create(new StorageOptions { Path = Path }));
+        Migrator = new Migrator(Db, Clock, NullLogger<Migrator>.Instance);
+        Migrator.MigrateAsync().GetAwaiter().GetResult();
+        Workspaces = new WorkspaceStore(Db, Clock, Options);
+        Items = new ItemStore(Db, Clock);
+        Outbox = new OutboxStore(Db, Clock);
+        Signal = new OutboxSignal();
+        Posted = new PostedMessageStore(Db, Clock);
+        Cards = new CardUpdates(Outbox);
+        Proposals = new Proposals(Db, Items, Outbox, Signal);
+        Votes = new Votes(Db, Outbox, Signal, Cards, Items, Posted, new Inbox(Clock), Clock, Options);
+        Queries = new ItemQueries(Db, Clock, Options);
+    }
+
+    public string Path { get; }
+    public FakeTimeProvider Clock { get; }
+    public IOptions<SpeBotOptions> Options { get; }
+    public Database Db { get; }
+    public Migrator Migrator { get; }
+    public WorkspaceStore Workspaces { get; }
+    public ItemStore Items { get; }
+    public OutboxStore Outbox { get; }
+    public OutboxSignal Signal { get; }
+    public PostedMessageStore Posted { get; }
+    public CardUpdates Cards { get; }
+    public Proposals Proposals { get; }
+    public Votes Votes { get; }
+    public ItemQueries Queries { get; }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var f in new[] { Path, Path + "-wal", Path + "-shm" })
+        {
+            try { File.Delete(f); } catch (IOException) { }
+        }
+    }
+}
