@@ -31,6 +31,11 @@ public static class CoreServiceCollectionExtensions
 
         // The routing table: one line per verb.
         services.AddSingleton<ICommandHandler, Propose>();
+        services.AddSingleton<ICommandHandler, ListItems>();
+        services.AddSingleton<ICommandHandler, TopItems>();
+        services.AddSingleton<ICommandHandler, ShowItem>();
+        services.AddSingleton<ICommandHandler, SearchItems>();
+        services.AddSingleton<ICommandHandler, MyItems>();
         services.AddSingleton<ICommandHandler, Lang>();
         services.AddSingleton<CommandRouter>();
         return services;
