@@ -51,7 +51,7 @@ public sealed class SlashCommandTests : IAsyncLifetime
         await SpeBotFactory.WaitUntilAsync(() => _slack.CallsTo("chat.postMessage").Count == 1, what: "card post");
         var post = _slack.CallsTo("chat.postMessage")[0];
         Assert.Equal("C100", post.Body["channel"]!.GetValue<string>());
-        Assert.Contains("Replace filters in B2", post.Body.ToJsonString());
+        Assert.Contains("Replace filters in B2", post.Text);
         Assert.Equal("Bearer xoxb-test-token", post.Authorization);
     }
 }

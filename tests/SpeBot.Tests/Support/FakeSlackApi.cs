@@ -9,7 +9,14 @@ using Microsoft.Extensions.Logging;
 namespace SpeBot.Tests.Support;
 
 /// <summary>One call SpeBot made to the fake Slack: method, parsed JSON body (or query for GETs), auth header.</summary>
-public sealed record SlackCall(string Method, JsonObject Body, string? Authorization, DateTimeOffset At);
+public sealed record SlackCall(string Method, JsonObject Body, string? Authorization, DateTimeOffset At)
+{
+    /// <summary>The body as readable JSON text (non-ASCII and &lt; &gt; unescaped), for substring assertions.</summary>
+    public string Text => Body.ToJsonString(Readable);
+
+    private static readonly System.Text.Json.JsonSerializerOptions Readable =
+        new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+}
 
 /// <summary>A scripted answer: HTTP status, JSON body and an optional Retry-After.</summary>
 public sealed record SlackAnswer(int Status, JsonObject? Json, int? RetryAfterSeconds = null)

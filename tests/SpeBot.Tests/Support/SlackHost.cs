@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace SpeBot.Tests.Support;
+
+/// <summary>Base for tests that drive the running host through signed Slack requests and a fake Web API.</summary>
+public abstract class SlackHost : IAsyncLifetime
+{
+    protected FakeSlackApi Slack { get; private set; } = null!;
+    protected SpeBotFactory Factory { get; private set; } = null!;
+    protected HttpClient Client { get; private set; } = null!;
+
+    protected virtual Dictionary<string, string?>? Settings => null;
+
+    public async Task InitializeAsync()
+    {
+        Slack = await FakeSlackApi.StartAsync();
+        Factory = new SpeBotFactory(Slack, Settings);
+        Client = Factory.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        await Slack.DisposeAsync();
+    }
+
+    /// <summary>Runs a slash command and returns the ack body (null when the ack is empty).</summary>
+    protected async Task<JsonNode?> CommandAsync(string text, string user = "U111", string channel = "C100", string? responseUrl = null)
+    {
+        var response = await Client.SendAsync(SignedSlackRequest.Command(text, user, channel, responseUrl: responseUrl));
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadAsStringAsync();
+        return body.Length == 0 ? null : JsonNode.Parse(body);
+    }
+
+    protected static string TextOf(JsonNode? ack) => ack?["text"]?.GetValue<string>() ?? "";
+
+    /// <summary>Proposes an item and waits for its card; returns the item id and the card's ts.</summary>
+    protected async Task<(long ItemId, string CardTs)> ProposeAsync(string title, string user = "U111", string channel = "C100")
+    {
+        var before = Slack.CallsTo("chat.postMessage").Count;
+        await CommandAsync($"propose {title}", user, channel);
+        await SpeBotFactory.WaitUntilAsync(() => Slack.CallsTo("chat.postMessage").Count > before, what: "card post");
+        await SpeBotFactory.WaitUntilAsync(() => Query<long>("SELECT COUNT(*) FROM posted_messages").Single() > before, what: "card recorded");
+        var row = Query<(long ItemId, string MessageId)>(
+            "SELECT item_id AS ItemId, message_id AS MessageId FROM posted_messages ORDER BY created_at DESC, rowid DESC LIMIT 1").Single();
+        return (row.ItemId, row.MessageId);
+    }
+
+    protected IReadOnlyList<T> Query<T>(string sql, object? args = null)
+    {
+        using var c = new SqliteConnection($"Data Source={Factory.DatabasePath}");
+        c.Open();
+        return c.Query<T>(sql, args).ToList();
+    }
+
+    protected Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => Client.SendAsync(request);
+}
