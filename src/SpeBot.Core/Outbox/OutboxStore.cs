@@ -81,9 +81,8 @@ public sealed class OutboxStore(Database db, TimeProvider clock)
 
     public Task<OutboxStats> StatsAsync(CancellationToken ct = default) =>
         db.ReadAsync(c => c.QuerySingleAsync<OutboxStats>(new CommandDefinition("""
-            SELECT COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0) AS pending,
-                   COALESCE(SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END), 0) AS dead
-            FROM outbox
+            SELECT (SELECT COUNT(*) FROM outbox WHERE status = 'pending') AS pending,
+                   (SELECT COUNT(*) FROM outbox WHERE status = 'dead') AS dead
             """, cancellationToken: ct)), ct);
 
     public Task<OutboxRow?> FindAsync(string dedupeKey, CancellationToken ct = default) =>

@@ -1,14 +1,23 @@
 using System.Data.Common;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace SpeBot.Core.Storage;
 
-/// <summary>Opens configured SQLite connections. One per unit of work; pooling makes that cheap.</summary>
-public sealed class Database
+/// <summary>
+/// SQLite access. Reads use pooled connections (WAL lets them run beside the writer). Writes go through one
+/// writer connection that commits in groups: every job queued while a commit is in progress joins the next
+/// transaction, each in its own savepoint, so one fsync makes many acks durable and no writer busy-waits.
+/// </summary>
+public sealed class Database : IAsyncDisposable
 {
+    private const int MaxBatch = 128;
     private readonly string _connectionString;
     private readonly int _busyTimeoutMs;
+    private readonly Channel<WriteJob> _writes = Channel.CreateUnbounded<WriteJob>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lazy<Task> _writer;
+    private readonly CancellationTokenSource _stopping = new();
 
     public Database(IOptions<StorageOptions> options)
     {
@@ -27,35 +36,128 @@ public sealed class Database
         }.ToString();
         _busyTimeoutMs = o.BusyTimeoutMs;
         FilePath = full;
+        _writer = new Lazy<Task>(() => Task.Run(WriterLoopAsync));
         TypeHandlers.Register();
     }
 
     public string FilePath { get; }
 
+    /// <summary>A pooled connection for reads (and for callers that manage their own transaction).</summary>
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
-        using var pragma = connection.CreateCommand();
-        // WAL lets readers run beside the single writer; FULL sync makes an acked write survive power loss.
-        pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout={_busyTimeoutMs}; PRAGMA foreign_keys=ON;";
-        await pragma.ExecuteNonQueryAsync(ct);
         return connection;
-    }
-
-    /// <summary>Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE, so writers queue instead of deadlocking).</summary>
-    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
-    {
-        await using var connection = await OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var result = await work(connection, tx);
-        await tx.CommitAsync(ct);
-        return result;
     }
 
     public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);
         return await work(connection);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> atomically and returns once it is committed to disk. The work must use only
+    /// the given connection and transaction and must not call <see cref="WriteAsync{T}"/> itself.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
+        _ = _writer.Value;
+        var job = new WriteJob(async (c, tx) => await work(c, tx), ct);
+        await _writes.Writer.WriteAsync(job, ct);
+        return (T)(await job.Done.Task)!;
+    }
+
+    private async Task WriterLoopAsync()
+    {
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync();
+        await using (var pragma = connection.CreateCommand())
+        {
+            // FULL: an acked write survives power loss, not only a crash; group commit pays for it.
+            pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout={_busyTimeoutMs};";
+            await pragma.ExecuteNonQueryAsync();
+        }
+        var batch = new List<WriteJob>(MaxBatch);
+        var reader = _writes.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(_stopping.Token))
+            {
+                batch.Clear();
+                while (batch.Count < MaxBatch && reader.TryRead(out var job))
+                {
+                    if (job.Cancel.IsCancellationRequested) job.Done.TrySetCanceled(job.Cancel);
+                    else batch.Add(job);
+                }
+                if (batch.Count > 0) await CommitAsync(connection, batch);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        while (reader.TryRead(out var left)) left.Done.TrySetException(new ObjectDisposedException(nameof(Database)));
+    }
+
+    private static async Task CommitAsync(SqliteConnection connection, List<WriteJob> batch)
+    {
+        var results = new object?[batch.Count];
+        var failures = new Exception?[batch.Count];
+        try
+        {
+            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                tx.Save("job");
+                try
+                {
+                    results[i] = await batch[i].Work(connection, tx);
+                    tx.Release("job");
+                }
+                catch (Exception e)
+                {
+                    // Only this job's writes are undone; the rest of the group still commits.
+                    tx.Rollback("job");
+                    tx.Release("job");
+                    failures[i] = e;
+                }
+            }
+            await tx.CommitAsync();
+        }
+        catch (Exception e)
+        {
+            foreach (var job in batch) job.Done.TrySetException(e);
+            return;
+        }
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (failures[i] is { } f) batch[i].Done.TrySetException(f);
+            else batch[i].Done.TrySetResult(results[i]);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested) return;
+        _writes.Writer.TryComplete();
+        if (_writer.IsValueCreated)
+        {
+            try
+            {
+                await _writer.Value.WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (TimeoutException)
+            {
+                await _stopping.CancelAsync();
+            }
+        }
+        await _stopping.CancelAsync();
+        _stopping.Dispose();
+    }
+
+    private sealed record WriteJob(Func<DbConnection, DbTransaction, Task<object?>> Work, CancellationToken Cancel)
+    {
+        public TaskCompletionSource<object?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

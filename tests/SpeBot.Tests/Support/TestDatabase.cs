@@ -49,6 +49,7 @@ public sealed class TestDatabase : IDisposable
 
     public void Dispose()
     {
+        Db.DisposeAsync().AsTask().GetAwaiter().GetResult();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         foreach (var f in new[] { Path, Path + "-wal", Path + "-shm" })
         {

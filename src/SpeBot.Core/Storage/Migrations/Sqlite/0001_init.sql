@@ -137,6 +137,8 @@ CREATE TABLE outbox (
   sent_at         TEXT
 );
 CREATE INDEX ix_outbox_due ON outbox (status, next_attempt_at);
+-- Per-channel order: "is an older row for this channel still pending?" must not scan the backlog.
+CREATE INDEX ix_outbox_channel_pending ON outbox (platform, channel_id, id) WHERE status = 'pending';
 
 CREATE TABLE schedules (
   id           INTEGER PRIMARY KEY,

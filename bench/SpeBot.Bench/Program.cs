@@ -1,0 +1,151 @@
+// Load generator for SpeBot: drives a running bot (Release, temp database) with signed /spe propose
+// requests and signed reaction events, next to GET /healthz in the same run, and reports requests/s
+// and p50/p99 for each. It also serves a fake Slack Web API so the bot's outbox has somewhere to post.
+//
+// Usage: SpeBot.Bench <bot-url> <fake-slack-port> <database-path> <signing-secret> [seconds-per-scenario] [concurrency]
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+var botUrl = args[0].TrimEnd('/');
+var slackPort = int.Parse(args[1], CultureInfo.InvariantCulture);
+var dbPath = args[2];
+var secret = args[3];
+var seconds = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 10;
+var concurrency = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 16;
+
+await using var fakeSlack = await FakeSlack.StartAsync(slackPort);
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri(botUrl) };
+
+Console.WriteLine($"SpeBot benchmark: {seconds} s per scenario, {concurrency} concurrent clients, bot {botUrl}");
+await WarmUpAsync();
+
+// Cards to vote on: proposals posted by the outbox to the fake Slack, mapped in posted_messages.
+for (var i = 0; i < 20; i++) await http.SendAsync(Command($"propose Card {i} for votes #performance", "UCARD", "CBENCH"));
+var cards = await WaitForCardsAsync(20);
+
+var health = await RunAsync("GET /healthz", _ => new HttpRequestMessage(HttpMethod.Get, "/healthz"));
+long proposeSeq = 0;
+var propose = await RunAsync("/spe propose (signed)", _ =>
+{
+    var n = Interlocked.Increment(ref proposeSeq);
+    return Command($"propose Benchmark item {n} impact:3 effort:2", $"UP{n % 500}", $"CP{n % 40}");
+});
+long voteSeq = 0;
+var vote = await RunAsync("reaction vote (signed event)", _ =>
+{
+    var n = Interlocked.Increment(ref voteSeq);
+    var card = cards[(int)(n % cards.Count)];
+    return Reaction($"EvBench{n}", $"UV{n}", "+1", "CBENCH", card, $"1800000000.{n:D6}");
+});
+
+var (items, votes) = await CountAsync();
+Console.WriteLine();
+Console.WriteLine($"{"scenario",-32} {"ok",8} {"errors",7} {"req/s",9} {"p50 ms",8} {"p99 ms",8}");
+foreach (var r in new[] { health, propose, vote })
+    Console.WriteLine($"{r.Name,-32} {r.Ok,8} {r.Errors,7} {r.Rps,9:0} {r.P50,8:0.00} {r.P99,8:0.00}");
+Console.WriteLine();
+var proposeRatio = propose.Rps / health.Rps;
+var voteRatio = vote.Rps / health.Rps;
+Console.WriteLine($"propose/healthz = {proposeRatio:0.00} (target >= 0.45) {(proposeRatio >= 0.45 ? "PASS" : "FAIL")}");
+Console.WriteLine($"vote/healthz    = {voteRatio:0.00} (target >= 0.45) {(voteRatio >= 0.45 ? "PASS" : "FAIL")}");
+// Durable before ack: every acked proposal and vote is in the database the moment the run ends.
+var durable = items == propose.Ok + 20 && votes == vote.Ok;
+Console.WriteLine($"durable: {items} items for {propose.Ok + 20} acked proposals, {votes} votes for {vote.Ok} acked votes {(durable ? "PASS" : "FAIL")}");
+return proposeRatio >= 0.45 && voteRatio >= 0.45 && durable && propose.Errors == 0 && vote.Errors == 0 ? 0 : 1;
+
+async Task WarmUpAsync()
+{
+    var until = DateTime.UtcNow.AddSeconds(60);
+    while (true)
+    {
+        try
+        {
+            if ((await http.GetAsync("/healthz")).IsSuccessStatusCode) break;
+        }
+        catch (HttpRequestException) when (DateTime.UtcNow < until)
+        {
+        }
+        if (DateTime.UtcNow > until) throw new TimeoutException("The bot did not answer /healthz within 60 s.");
+        await Task.Delay(200);
+    }
+    for (var i = 0; i < 200; i++) await http.GetAsync("/healthz");
+    for (var i = 0; i < 50; i++) await http.SendAsync(Command($"help", "UWARM", "CWARM"));
+}
+
+async Task<List<string>> WaitForCardsAsync(int n)
+{
+    var until = DateTime.UtcNow.AddSeconds(60);
+    while (DateTime.UtcNow < until)
+    {
+        await using var c = new SqliteConnection($"Data Source={dbPath};Mode=ReadOnly");
+        var ts = (await c.QueryAsync<string>("SELECT message_id FROM posted_messages WHERE channel_id = 'CBENCH'")).ToList();
+        if (ts.Count >= n) return ts;
+        await Task.Delay(250);
+    }
+    throw new TimeoutException("Cards were not posted to the fake Slack within 60 s; is the outbox running?");
+}
+
+async Task<(long Items, long Votes)> CountAsync()
+{
+    await using var c = new SqliteConnection($"Data Source={dbPath};Mode=ReadOnly");
+    return (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM items"), await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM votes"));
+}
+
+async Task<Result> RunAsync(string name, Func<int, HttpRequestMessage> make)
+{
+    Console.Write($"running {name} ...");
+    var latencies = new List<double>[concurrency];
+    var errors = 0;
+    var stop = Stopwatch.StartNew();
+    var deadline = TimeSpan.FromSeconds(seconds);
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async w =>
+    {
+        var mine = latencies[w] = new List<double>(4096);
+        while (stop.Elapsed < deadline)
+        {
+            using var request = make(w);
+            var t = Stopwatch.GetTimestamp();
+            using var response = await http.SendAsync(request);
+            await response.Content.ReadAsByteArrayAsync();
+            mine.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
+        }
+    }));
+    var elapsed = stop.Elapsed.TotalSeconds;
+    var all = latencies.SelectMany(l => l).Order().ToArray();
+    Console.WriteLine($" {all.Length} requests");
+    return new Result(name, all.Length - errors, errors, all.Length / elapsed, Percentile(all, 0.50), Percentile(all, 0.99));
+}
+
+static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+HttpRequestMessage Command(string text, string user, string channel) => Signed(
+    $"team_id=TBENCH&channel_id={channel}&user_id={user}&command=%2Fspe&text={Uri.EscapeDataString(text)}&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2Fx&trigger_id=t",
+    "application/x-www-form-urlencoded");
+
+HttpRequestMessage Reaction(string eventId, string user, string reaction, string channel, string ts, string eventTs) => Signed(
+    System.Text.Json.JsonSerializer.Serialize(new
+    {
+        type = "event_callback", team_id = "TBENCH", api_app_id = "A1", event_id = eventId, event_time = 1800000000,
+        @event = new { type = "reaction_added", user, reaction, item = new { type = "message", channel, ts }, event_ts = eventTs },
+    }),
+    "application/json");
+
+HttpRequestMessage Signed(string body, string contentType)
+{
+    var bytes = Encoding.UTF8.GetBytes(body);
+    var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+    byte[] signed = [.. Encoding.ASCII.GetBytes($"v0:{ts}:"), .. bytes];
+    var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed);
+    var request = new HttpRequestMessage(HttpMethod.Post, "/slack/events") { Content = new ByteArrayContent(bytes) };
+    request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+    request.Headers.Add("X-Slack-Request-Timestamp", ts);
+    request.Headers.Add("X-Slack-Signature", "v0=" + Convert.ToHexStringLower(mac));
+    return request;
+}
+
+internal sealed record Result(string Name, long Ok, long Errors, double Rps, double P50, double P99);
