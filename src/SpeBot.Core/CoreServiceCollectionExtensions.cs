@@ -25,6 +25,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PostedMessageStore>();
         services.AddSingleton<Proposals>();
         services.AddSingleton<Votes>();
+        services.AddSingleton<Lifecycle>();
+        services.AddSingleton<Notices>();
         services.AddSingleton<ItemQueries>();
         services.AddSingleton<CardUpdates>();
         services.AddSingleton<Events.Inbox>();
@@ -36,6 +38,17 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ICommandHandler, ShowItem>();
         services.AddSingleton<ICommandHandler, SearchItems>();
         services.AddSingleton<ICommandHandler, MyItems>();
+        services.AddSingleton<ICommandHandler, Accept>();
+        services.AddSingleton<ICommandHandler, Decline>();
+        services.AddSingleton<ICommandHandler, Withdraw>();
+        services.AddSingleton<ICommandHandler, Merge>();
+        services.AddSingleton<ICommandHandler, Reopen>();
+        services.AddSingleton<ICommandHandler, Claim>();
+        services.AddSingleton<ICommandHandler, Release>();
+        services.AddSingleton<ICommandHandler, Assign>();
+        services.AddSingleton<ICommandHandler, Update>();
+        services.AddSingleton<ICommandHandler, Done>();
+        services.AddSingleton<ICommandHandler, Maintainers>();
         services.AddSingleton<ICommandHandler, Lang>();
         services.AddSingleton<CommandRouter>();
         return services;

@@ -10,7 +10,7 @@ public sealed partial class CommandRouter
 {
     /// <summary>Order of the verbs in help; verbs not listed follow alphabetically.</summary>
     private static readonly string[] HelpOrder =
-        ["propose", "list", "top", "show", "search", "mine", "accept", "decline", "merge", "reopen", "claim", "release",
+        ["propose", "list", "top", "show", "search", "mine", "accept", "decline", "withdraw", "merge", "reopen", "claim", "release",
          "assign", "update", "done", "log", "pledge", "capacity", "export", "maintainers", "lang", "help"];
 
     private readonly Dictionary<string, ICommandHandler> _handlers;

@@ -29,6 +29,7 @@ public sealed class ShowItem(ItemStore items, ItemQueries queries) : ICommandHan
                 ["at"] = e.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture),
                 ["actor"] = new UserRef(e.ActorId),
                 ["action"] = new KeyRef($"event.{e.Action}"),
+                ["detail"] = e.Detail ?? "",
             }));
         }
         return new Reply { Items = [queries.View(item)], Lines = lines };

@@ -73,6 +73,7 @@ public sealed class MessageCatalog
     {
         null => "",
         UserRef u => style.Mention(u),
+        IEnumerable<UserRef> users => string.Join(", ", users.Select(style.Mention)),
         KeyRef k => Template(locale, k.Key),
         Message m => Format(locale, m, style),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),

@@ -79,6 +79,18 @@ public sealed class WorkspaceStore(Database db, TimeProvider clock, IOptions<Spe
             new { workspaceId, userId }, cancellationToken: ct)), ct) > 0;
     }
 
+    public Task AddMaintainerAsync(long workspaceId, string userId, string addedBy, CancellationToken ct = default) =>
+        db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO maintainers (workspace_id, user_id, added_by, added_at) VALUES (@workspaceId, @userId, @addedBy, @now)
+            ON CONFLICT (workspace_id, user_id) DO NOTHING
+            """, new { workspaceId, userId, addedBy, now = Iso.Of(clock.GetUtcNow()) }, tx, cancellationToken: ct)), ct);
+
+    /// <summary>False when the person is a configured maintainer (change the config) or was not one.</summary>
+    public async Task<bool> RemoveMaintainerAsync(long workspaceId, string userId, CancellationToken ct = default) =>
+        await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM maintainers WHERE workspace_id = @workspaceId AND user_id = @userId",
+            new { workspaceId, userId }, tx, cancellationToken: ct)), ct) > 0;
+
     public async Task<IReadOnlyList<string>> MaintainersAsync(long workspaceId, CancellationToken ct = default)
     {
         var stored = await db.ReadAsync(c => c.QueryAsync<string>(new CommandDefinition(

@@ -20,20 +20,8 @@ public sealed class SlackReplies(Database db, OutboxStore outbox, OutboxSignal s
     }
 
     /// <summary>A catalog notice to one person, rendered at send time in their locale.</summary>
-    public Task NoticeAsync(long workspaceId, string channelId, string userId, string locale, Message message, CancellationToken ct)
-    {
-        var args = new Dictionary<string, string>();
-        var mentions = new List<string>();
-        foreach (var (k, v) in message.Args ?? [])
-        {
-            if (v is UserRef u) mentions.Add(k);
-            args[k] = v switch { UserRef u2 => u2.Id, IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture), _ => v?.ToString() ?? "" };
-        }
-        return EnqueueAsync(workspaceId, channelId, new OutboundBody
-        {
-            UserId = userId, Locale = locale, Key = message.Key, Args = args, Mentions = [.. mentions], Ephemeral = true,
-        }, OutboxKinds.Notice, $"notice:{Guid.NewGuid():N}", ct);
-    }
+    public Task NoticeAsync(long workspaceId, string channelId, string userId, string locale, Message message, CancellationToken ct) =>
+        EnqueueAsync(workspaceId, channelId, Notices.Body(message, userId, locale, ephemeral: true), OutboxKinds.Notice, $"notice:{Guid.NewGuid():N}", ct);
 
     private async Task EnqueueAsync(long workspaceId, string channelId, OutboundBody body, string kind, string key, CancellationToken ct)
     {
