@@ -27,6 +27,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Votes>();
         services.AddSingleton<Lifecycle>();
         services.AddSingleton<Notices>();
+        services.AddSingleton<Capacity.CapacityStore>();
+        services.AddSingleton<Exports.Exporter>();
         services.AddSingleton<ItemQueries>();
         services.AddSingleton<CardUpdates>();
         services.AddSingleton<Events.Inbox>();
@@ -49,6 +51,10 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ICommandHandler, Update>();
         services.AddSingleton<ICommandHandler, Done>();
         services.AddSingleton<ICommandHandler, Maintainers>();
+        services.AddSingleton<ICommandHandler, LogHours>();
+        services.AddSingleton<ICommandHandler, Pledge>();
+        services.AddSingleton<ICommandHandler, CapacityReport>();
+        services.AddSingleton<ICommandHandler, Export>();
         services.AddSingleton<ICommandHandler, Lang>();
         services.AddSingleton<CommandRouter>();
         return services;

@@ -37,6 +37,10 @@ public sealed class SpeBotOptions : IValidatableObject
     /// <summary>User ids allowed to triage in every workspace (more are added in chat).</summary>
     public string[] Maintainers { get; set; } = [];
 
+    /// <summary>Hours one effort point stands for, when an item is done without hours logged.</summary>
+    [Range(0.1, 100, ErrorMessage = "SpeBot:EffortHours must be between {1} and {2}.")]
+    public double EffortHours { get; set; } = 4;
+
     public ScoreWeights Score { get; set; } = new();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

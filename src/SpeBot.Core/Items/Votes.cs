@@ -12,7 +12,10 @@ public sealed record ReactionChange(
     Platform Platform, long WorkspaceId, string ChannelId, string MessageId, string UserId, string Reaction, bool Added,
     string EventTs, string? EventKey);
 
-public enum ReactionOutcome { Duplicate, Stale, Ignored, VoteAdded, VoteRemoved, Unchanged, CaptureQueued, Claimed }
+public enum ReactionOutcome { Duplicate, Stale, Ignored, VoteAdded, VoteRemoved, Unchanged, CaptureQueued, ClaimRequested }
+
+/// <summary>What a reaction did; <see cref="ItemId"/> is set when it concerned an item card.</summary>
+public sealed record ReactionResult(ReactionOutcome Outcome, long? ItemId = null);
 
 /// <summary>
 /// Votes: one per person per item, whatever emoji or button they use. Reaction events are applied once
@@ -21,12 +24,12 @@ public enum ReactionOutcome { Duplicate, Stale, Ignored, VoteAdded, VoteRemoved,
 public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, CardUpdates cards, ItemStore items,
                           PostedMessageStore posted, Inbox inbox, TimeProvider clock, IOptions<SpeBotOptions> options)
 {
-    public async Task<ReactionOutcome> ApplyReactionAsync(ReactionChange r, CancellationToken ct)
+    public async Task<ReactionResult> ApplyReactionAsync(ReactionChange r, CancellationToken ct)
     {
         var o = options.Value;
         var outcome = await db.WriteAsync(async (c, tx) =>
         {
-            if (r.EventKey is not null && !await inbox.TryRecordAsync(c, tx, r.Platform, r.EventKey, ct)) return ReactionOutcome.Duplicate;
+            if (r.EventKey is not null && !await inbox.TryRecordAsync(c, tx, r.Platform, r.EventKey, ct)) return new ReactionResult(ReactionOutcome.Duplicate);
 
             var applied = await c.ExecuteScalarAsync<long?>(new CommandDefinition("""
                 INSERT INTO reaction_states (platform, channel_id, message_id, user_id, reaction, present, event_ts)
@@ -37,25 +40,27 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
                 RETURNING 1
                 """, new { p = r.Platform.Wire(), r.ChannelId, r.MessageId, r.UserId, r.Reaction, present = r.Added ? 1 : 0, r.EventTs },
                 tx, cancellationToken: ct));
-            if (applied is null) return ReactionOutcome.Stale;
+            if (applied is null) return new ReactionResult(ReactionOutcome.Stale);
 
             var message = await posted.FindAsync(c, tx, r.Platform, r.ChannelId, r.MessageId, ct);
             if (message is { Kind: "item_card", ItemId: { } itemId })
             {
                 if (o.VoteReactions.Contains(r.Reaction, StringComparer.Ordinal))
-                    return await ReconcileReactionVoteAsync(c, tx, r, itemId, o.VoteReactions, ct);
-                return ReactionOutcome.Ignored;
+                    return new ReactionResult(await ReconcileReactionVoteAsync(c, tx, r, itemId, o.VoteReactions, ct), itemId);
+                // Claiming has its own rules and transaction (Lifecycle); the caller runs it after this commit.
+                if (r.Added && r.Reaction == o.ClaimReaction) return new ReactionResult(ReactionOutcome.ClaimRequested, itemId);
+                return new ReactionResult(ReactionOutcome.Ignored, itemId);
             }
             if (message is null && r.Added && r.Reaction == o.CaptureReaction)
             {
                 await outbox.EnqueueAsync(c, tx, new OutboundMessage(r.Platform, r.WorkspaceId, r.ChannelId, OutboxKinds.Capture,
                     new OutboundBody { MessageId = r.MessageId, UserId = r.UserId },
                     $"capture:{r.WorkspaceId}:{r.ChannelId}:{r.MessageId}"), ct);
-                return ReactionOutcome.CaptureQueued;
+                return new ReactionResult(ReactionOutcome.CaptureQueued);
             }
-            return ReactionOutcome.Ignored;
+            return new ReactionResult(ReactionOutcome.Ignored);
         }, ct);
-        if (outcome is ReactionOutcome.VoteAdded or ReactionOutcome.VoteRemoved or ReactionOutcome.CaptureQueued) signal.Notify();
+        if (outcome.Outcome is ReactionOutcome.VoteAdded or ReactionOutcome.VoteRemoved or ReactionOutcome.CaptureQueued) signal.Notify();
         return outcome;
     }
 

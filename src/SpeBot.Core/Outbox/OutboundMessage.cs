@@ -12,6 +12,7 @@ public static class OutboxKinds
     /// <summary>A reply rendered for one platform (late slash-command answers, button answers).</summary>
     public const string Reply = "reply";
     public const string Home = "home";
+    public const string Export = "export";
 }
 
 /// <summary>

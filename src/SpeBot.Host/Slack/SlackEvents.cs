@@ -15,7 +15,7 @@ namespace SpeBot.Host.Slack;
 /// in the same transaction as its effect; 200 once durable, 503 when the write fails so Slack retries.
 /// </summary>
 public sealed partial class SlackEvents(
-    Votes votes, WorkspaceStore workspaces, SlackIdentity identity, Database db, Inbox inbox, OutboxStore outbox, OutboxSignal signal,
+    Votes votes, Lifecycle lifecycle, ItemStore items, WorkspaceStore workspaces, SlackIdentity identity, Database db, Inbox inbox, OutboxStore outbox, OutboxSignal signal,
     CommandRouter router, SlackRenderer renderer, SlackReplies replies, AckBudget budget, LateWork late, ILogger<SlackEvents> log)
 {
     public async Task<IResult> HandleAsync(byte[] body, CancellationToken ct)
@@ -55,10 +55,16 @@ public sealed partial class SlackEvents(
         {
             case "reaction_added" or "reaction_removed" when ev.Item is { Type: "message", Channel: not null, Ts: not null }
                                                              && ev.User is not null && ev.Reaction is not null:
-                var outcome = await votes.ApplyReactionAsync(new ReactionChange(Platform.Slack, workspace.Id, ev.Item.Channel, ev.Item.Ts,
+                var result = await votes.ApplyReactionAsync(new ReactionChange(Platform.Slack, workspace.Id, ev.Item.Channel, ev.Item.Ts,
                     ev.User, ev.Reaction, ev.Type == "reaction_added", ev.EventTs ?? envelope.EventTime.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     envelope.EventId), ct);
-                LogReaction(ev.Type, outcome);
+                LogReaction(ev.Type, result.Outcome);
+                if (result is { Outcome: ReactionOutcome.ClaimRequested, ItemId: { } itemId } && await items.GetAsync(itemId, ct) is { } item)
+                {
+                    var said = await lifecycle.ClaimAsync(new Actor(Platform.Slack, workspace.Id, ev.User, ev.Item.Channel), item.Number, ct);
+                    var locale = await workspaces.LocaleForAsync(workspace, ev.User, null, ct);
+                    await replies.NoticeAsync(workspace.Id, ev.Item.Channel, ev.User, locale, said, ct);
+                }
                 break;
             case "app_home_opened" when ev.Tab == "home" && ev.User is not null:
                 await EnqueueOnceAsync(envelope.EventId!, new OutboundMessage(Platform.Slack, workspace.Id, ev.User, OutboxKinds.Home,

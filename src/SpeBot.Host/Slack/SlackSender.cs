@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using SpeBot.Core;
+using SpeBot.Core.Exports;
 using SpeBot.Core.Items;
 using SpeBot.Core.Outbox;
 using SpeBot.Core.Workspaces;
@@ -10,7 +11,8 @@ namespace SpeBot.Host.Slack;
 /// <summary>Delivers outbox rows to Slack, rendering each from the current state in the reader's locale.</summary>
 public sealed class SlackSender(
     SlackWebApi api, SlackRenderer renderer, SlackHome home, SlackCapture capture, ItemStore items, ItemQueries queries,
-    PostedMessageStore posted, OutboxStore outbox, WorkspaceStore workspaces, IHttpClientFactory httpFactory) : IChatSender
+    PostedMessageStore posted, OutboxStore outbox, WorkspaceStore workspaces, Exporter exporter, TimeProvider clock,
+    IHttpClientFactory httpFactory) : IChatSender
 {
     public const string ResponseUrlClient = "slack-response-url";
 
@@ -30,6 +32,7 @@ public sealed class SlackSender(
                 OutboxKinds.Home => await HomeAsync(row, body, ct),
                 OutboxKinds.Capture => await capture.RunAsync(row, body, ct),
                 OutboxKinds.Reaction => await ReactAsync(row, body, ct),
+                OutboxKinds.Export => await ExportAsync(row, body, ct),
                 _ => new SendResult.Permanent($"unknown outbox kind '{row.Kind}'"),
             };
         }
@@ -125,8 +128,7 @@ public sealed class SlackSender(
     }
 
     /// <summary>response_url comes inside a signed request, but only Slack's https hosts (or loopback fakes) get our replies.</summary>
-    internal static bool IsAllowedResponseUrl(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttps && (u.Host == "hooks.slack.com" || u.Host.EndsWith(".slack.com", StringComparison.Ordinal)) || u.IsLoopback);
+    internal static bool IsAllowedResponseUrl(string url) => SlackWebApi.IsSlackHostOrLoopback(url);
 
     private async Task<SendResult> HomeAsync(OutboxRow row, OutboundBody body, CancellationToken ct)
     {
@@ -137,6 +139,15 @@ public sealed class SlackSender(
         var top = await queries.TopAsync(workspace.Id, SlackHome.PerSection, ct);
         await api.PublishViewAsync(body.UserId, home.View(mine, claims, top, locale), ct);
         return new SendResult.Sent(null);
+    }
+
+    private async Task<SendResult> ExportAsync(OutboxRow row, OutboundBody body, CancellationToken ct)
+    {
+        var file = await exporter.BuildAsync(row.WorkspaceId, body.Key ?? "csv", clock.GetUtcNow(), ct);
+        var locale = body.Locale ?? await ChannelLocaleAsync(row.WorkspaceId, ct);
+        var comment = renderer.T(locale, new Message("export.comment", new() { ["format"] = (body.Key ?? "csv").ToUpperInvariant() }));
+        await api.UploadFileAsync(row.ChannelId, file.Name, file.Content, file.Name, comment, httpFactory.CreateClient(ResponseUrlClient), ct);
+        return new SendResult.Sent(file.Name);
     }
 
     private async Task<SendResult> ReactAsync(OutboxRow row, OutboundBody body, CancellationToken ct)

@@ -110,6 +110,37 @@ public sealed partial class SlackWebApi
         }
     }
 
+    /// <summary>
+    /// Shares a file in a conversation with Slack's external upload flow: get an upload URL, send the bytes there
+    /// (no token: the URL is pre-signed), then complete the upload into the channel.
+    /// </summary>
+    public async Task UploadFileAsync(string channel, string filename, byte[] content, string title, string comment,
+                                      HttpClient uploader, CancellationToken ct = default)
+    {
+        var r = await CallGetAsync("files.getUploadURLExternal", new()
+        {
+            ["filename"] = filename, ["length"] = content.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }, ct);
+        var url = r["upload_url"]?.GetValue<string>();
+        var fileId = r["file_id"]?.GetValue<string>();
+        if (url is null || fileId is null || !IsSlackHostOrLoopback(url)) throw new SlackApiException("files.getUploadURLExternal", "invalid_upload_url");
+        using (var upload = await uploader.PostAsync(url, new ByteArrayContent(content), ct))
+        {
+            if ((int)upload.StatusCode >= 500) throw new SlackTransportException("file upload", $"HTTP {(int)upload.StatusCode}");
+            if (!upload.IsSuccessStatusCode) throw new SlackApiException("file upload", $"http_{(int)upload.StatusCode}");
+        }
+        await CallAsync("files.completeUploadExternal", new JsonObject
+        {
+            ["files"] = new JsonArray(new JsonObject { ["id"] = fileId, ["title"] = title }),
+            ["channel_id"] = channel,
+            ["initial_comment"] = comment,
+        }, idempotent: true, ct);
+    }
+
+    internal static bool IsSlackHostOrLoopback(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var u)
+        && (u.Scheme == Uri.UriSchemeHttps && (u.Host == "slack.com" || u.Host.EndsWith(".slack.com", StringComparison.Ordinal)) || u.IsLoopback);
+
     public async Task<string?> AuthTestUserIdAsync(CancellationToken ct = default)
     {
         var r = await CallAsync("auth.test", new JsonObject(), idempotent: true, ct);
