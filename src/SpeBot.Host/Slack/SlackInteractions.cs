@@ -116,6 +116,7 @@ public sealed class SlackInteractions(
             SlackRenderer.ClaimAction => await VerbOnItemAsync("claim", action.Value, workspace, ct),
             SlackRenderer.DetailsAction => await VerbOnItemAsync("show", action.Value, workspace, ct),
             SlackRenderer.PageAction => action.Value,
+            SlackRenderer.MoreAction => await MenuCommandAsync(action.SelectedOption?.Value, workspace, ct),
             _ => null,
         };
         if (text is null || channel is null) return Results.Ok();
@@ -131,6 +132,14 @@ public sealed class SlackInteractions(
         var body = renderer.Ack(reply);
         body["replace_original"] = false;
         await replies.EnqueueAsync(p.TeamId!, channel, p.User!.Id, p.ResponseUrl, body, CancellationToken.None);
+    }
+
+    /// <summary>Overflow values are "verb:itemId"; only the menu's own verbs are accepted.</summary>
+    private async Task<string?> MenuCommandAsync(string? value, Workspace workspace, CancellationToken ct)
+    {
+        var parts = value?.Split(':', 2);
+        if (parts is not { Length: 2 } || !SlackRenderer.MenuVerbs.Contains(parts[0])) return null;
+        return await VerbOnItemAsync(parts[0], parts[1], workspace, ct);
     }
 
     private async Task<string?> VerbOnItemAsync(string verb, string? value, Workspace workspace, CancellationToken ct) =>

@@ -13,6 +13,10 @@ public sealed class SlackRenderer(MessageCatalog catalog, IOptions<SpeBotOptions
     public const string ClaimAction = "spe_claim";
     public const string DetailsAction = "spe_details";
     public const string PageAction = "spe_page";
+    public const string MoreAction = "spe_more";
+
+    /// <summary>Verbs offered in the card's overflow menu; each needs only the item (decline needs a reason, so it stays a command).</summary>
+    public static readonly string[] MenuVerbs = ["accept", "release", "done", "reopen"];
 
     public string T(string locale, Message message) => catalog.Format(locale, message, SlackText.Instance);
 
@@ -86,13 +90,22 @@ public sealed class SlackRenderer(MessageCatalog catalog, IOptions<SpeBotOptions
         blocks.Add(BlockKit.Context([.. context]));
 
         var stats = T(locale, "card.stats", StatsArgs(view, locale));
-        if (item.ClaimedBy is not null) stats += "\n" + T(locale, "card.claimed", new() { ["user"] = new UserRef(item.ClaimedBy) });
+        if (item.ClaimedBy is not null && item.State != ItemStatus.Done) stats += "\n" + T(locale, "card.claimed", new() { ["user"] = new UserRef(item.ClaimedBy) });
+        if (item is { State: ItemStatus.Done, DoneBy: not null })
+            stats += "\n" + T(locale, item.Evidence is null ? "card.done" : "card.done_evidence", new() { ["user"] = new UserRef(item.DoneBy), ["evidence"] = item.Evidence });
+        if (item is { State: ItemStatus.Declined, DeclineReason: not null })
+            stats += "\n" + T(locale, "card.declined", new() { ["reason"] = item.DeclineReason });
         blocks.Add(BlockKit.Section(stats));
 
         blocks.Add(BlockKit.Actions(
             BlockKit.Button("👍 " + T(locale, "card.vote"), VoteAction, id, "primary"),
             BlockKit.Button(T(locale, "card.claim"), ClaimAction, id),
-            BlockKit.Button(T(locale, "card.details"), DetailsAction, id)));
+            BlockKit.Button(T(locale, "card.details"), DetailsAction, id),
+            new JsonObject
+            {
+                ["type"] = "overflow", ["action_id"] = MoreAction,
+                ["options"] = new JsonArray(MenuVerbs.Select(v => (JsonNode)BlockKit.Option(T(locale, $"card.menu.{v}"), $"{v}:{id}")).ToArray()),
+            }));
         blocks.Add(BlockKit.Context(T(locale, "card.vote_hint", new() { ["vote"] = options.Value.VoteReactions[0] })));
 
         var text = T(locale, "card.fallback", new()
