@@ -8,30 +8,30 @@ public sealed class SpeBotOptions : IValidatableObject
     public const string Section = "SpeBot";
 
     /// <summary>Locale for people and workspaces that have not chosen one: "en" or "ja".</summary>
-    [Required]
+    [Required(ErrorMessage = "SpeBot:DefaultLocale is required.")]
     public string DefaultLocale { get; set; } = "en";
 
     /// <summary>IANA time zone for schedules and working hours when a workspace sets none.</summary>
-    [Required]
+    [Required(ErrorMessage = "SpeBot:DefaultTimeZone is required.")]
     public string DefaultTimeZone { get; set; } = "UTC";
 
     /// <summary>Reaction on any message that turns it into an item.</summary>
-    [Required]
+    [Required(ErrorMessage = "SpeBot:CaptureReaction is required.")]
     public string CaptureReaction { get; set; } = "bulb";
 
     /// <summary>Reaction the bot adds to a captured message.</summary>
-    [Required]
+    [Required(ErrorMessage = "SpeBot:CapturedReaction is required.")]
     public string CapturedReaction { get; set; } = "white_check_mark";
 
     /// <summary>Reactions on an item card that count as a vote.</summary>
     public string[] VoteReactions { get; set; } = ["+1", "thumbsup", "arrow_up"];
 
     /// <summary>Reaction on an item card that claims it.</summary>
-    [Required]
+    [Required(ErrorMessage = "SpeBot:ClaimReaction is required.")]
     public string ClaimReaction { get; set; } = "eyes";
 
     /// <summary>A claim with no update for this many days is released.</summary>
-    [Range(1, 365)]
+    [Range(1, 365, ErrorMessage = "SpeBot:ClaimExpiryDays must be between {1} and {2}.")]
     public int ClaimExpiryDays { get; set; } = 14;
 
     /// <summary>User ids allowed to triage in every workspace (more are added in chat).</summary>

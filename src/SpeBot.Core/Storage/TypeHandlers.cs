@@ -23,6 +23,9 @@ internal static class TypeHandlers
     {
         if (Interlocked.Exchange(ref _registered, 1) == 1) return;
         DefaultTypeMap.MatchNamesWithUnderscores = true;
+        // Dapper's built-in map wins over handlers when writing parameters, so drop it or SetValue is never called.
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
         SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
     }
 

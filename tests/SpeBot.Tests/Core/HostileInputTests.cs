@@ -1,0 +1,155 @@
+using System.Text;
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using SpeBot.Core;
+using SpeBot.Core.Commands;
+using SpeBot.Core.Items;
+using SpeBot.Tests.Support;
+
+namespace SpeBot.Tests.Core;
+
+/// <summary>Hostile text through storage and the router: stored as data, answered with help, never an exception.</summary>
+public sealed class HostileInputTests : IDisposable
+{
+    private readonly TestDatabase _db = new();
+    private readonly CommandRouter _router;
+
+    public HostileInputTests()
+    {
+        _router = new CommandRouter([new Propose(_db.Proposals), new Lang(_db.Workspaces)], _db.Workspaces,
+            NullLogger<CommandRouter>.Instance);
+    }
+
+    public void Dispose() => _db.Dispose();
+
+    private static readonly string[] Titles =
+    [
+        "'; DROP TABLE items; --",
+        "Robert'); DROP TABLE workspaces;--",
+        "\" OR 1=1 --",
+        "@Title @title :title $1 ?1 ?",
+        "100% _done_ \\ \\\\ `code`",
+        "<!channel> <@U123> <!subteam^S1> &amp; <script>alert(1)</script>",
+        "🔥 👨\u200D👩\u200D👧\u200D👦 🏳️\u200D🌈 e\u0301",
+        "「フィルター交換」 — 日本語のタイトル　全角スペース",
+        "right-to-left \u202Eevil\u202C and zero\u200Bwidth",
+        "nul \0 inside",
+        "line\nbreak\r\nand\ttab",
+    ];
+
+    public static TheoryData<string> HostileTitles() => new(Titles);
+
+    [Theory]
+    [MemberData(nameof(HostileTitles))]
+    public async Task HostileTitleIsStoredAndReadBackByteIdentical(string title)
+    {
+        var ws = await _db.Workspaces.EnsureAsync(Platform.Slack, "T1");
+
+        var (created, isNew) = await _db.Proposals.SubmitAsync(Platform.Slack,
+            new NewItem(ws.Id, title, "slack", "U1", Team: title, Detail: title, ChannelId: "C1"), "C1", CancellationToken.None);
+        var stored = await _db.Items.GetAsync(created.Id);
+
+        Assert.True(isNew);
+        Assert.NotNull(stored);
+        Assert.Equal(Encoding.UTF8.GetBytes(title), Encoding.UTF8.GetBytes(stored.Title));
+        Assert.Equal(title, stored.Detail);
+        Assert.Equal(title, stored.Team);
+        Assert.Equal(title, created.Title);
+        await AssertSchemaIntactAsync(expectedItems: 1);
+    }
+
+    [Fact]
+    public async Task ManyHostileTitlesInOneWorkspaceGetConsecutiveNumbers()
+    {
+        var ws = await _db.Workspaces.EnsureAsync(Platform.Slack, "T1");
+        var titles = Titles;
+
+        var numbers = new List<long>();
+        foreach (var t in titles)
+            numbers.Add((await _db.Proposals.SubmitAsync(Platform.Slack, new NewItem(ws.Id, t, "slack", "U1"), "C1", CancellationToken.None)).Item.Number);
+
+        Assert.Equal(Enumerable.Range(1, titles.Length).Select(i => (long)i), numbers);
+        foreach (var (t, n) in titles.Zip(numbers))
+            Assert.Equal(t, (await _db.Items.GetByNumberAsync(ws.Id, n))!.Title);
+        await AssertSchemaIntactAsync(expectedItems: titles.Length);
+    }
+
+    [Theory]
+    [InlineData("frobnicate", "frobnicate")]
+    [InlineData("'; DROP TABLE items; --", "';")]
+    [InlineData("<!channel> hello", "<!channel>")]
+    [InlineData("<@U123>", "<@u123>")]
+    [InlineData("🔥👨\u200D👩\u200D👧", "🔥👨\u200D👩\u200D👧")]
+    [InlineData("\"quoted verb\"", "quoted verb")]
+    public async Task UnknownVerbIsAnsweredWithHelpNamingTheVerb(string text, string verb)
+    {
+        var reply = await _router.DispatchAsync(Command(text), CancellationToken.None);
+
+        Assert.Equal("help.unknown", reply.Lines[0].Key);
+        Assert.Equal(verb, reply.Lines[0].Args!["verb"]);
+        Assert.Equal("help.title", reply.Lines[1].Key);
+        Assert.Contains(reply.Lines, l => l.Key == "help.propose");
+        await AssertSchemaIntactAsync(expectedItems: 0);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("\u3000\t\n")]
+    [InlineData("help")]
+    [InlineData("ヘルプ")]
+    public async Task BlankTextAndHelpAnswerHelpWithoutTheUnknownLine(string? text)
+    {
+        var reply = await _router.DispatchAsync(Command(text!), CancellationToken.None);
+
+        Assert.Equal("help.title", reply.Lines[0].Key);
+        Assert.DoesNotContain(reply.Lines, l => l.Key == "help.unknown");
+    }
+
+    [Fact]
+    public async Task TenThousandCharactersAreAnsweredWithTheTooLongErrorAndNothingIsStored()
+    {
+        var reply = await _router.DispatchAsync(Command("propose " + new string('x', 9_992)), CancellationToken.None);
+
+        Assert.Equal("error.too_long", reply.Lines[0].Key);
+        Assert.Equal(10_000, reply.Lines[0].Args!["length"]);
+        Assert.Equal("help.more", reply.Lines[1].Key);
+        await AssertSchemaIntactAsync(expectedItems: 0);
+    }
+
+    [Fact]
+    public async Task ProposeWithSqlInTheTitleStoresItVerbatim()
+    {
+        var reply = await _router.DispatchAsync(Command("提案 「'; DROP TABLE items; --」 #security"), CancellationToken.None);
+
+        Assert.Equal("propose.created", reply.Lines[0].Key);
+        Assert.Equal("'; DROP TABLE items; --", reply.Lines[0].Args!["title"]);
+        var ws = await _db.Workspaces.EnsureAsync(Platform.Slack, "T1");
+        var item = await _db.Items.GetByNumberAsync(ws.Id, 1);
+        Assert.Equal("'; DROP TABLE items; --", item!.Title);
+        Assert.Equal("security", item.Category);
+    }
+
+    [Theory]
+    [InlineData("propose fix it effort:9", "error.scale")]
+    [InlineData("propose 🔥 impact:0", "error.scale")]
+    public async Task BadHintIsAnsweredWithTheErrorAndProposeHelp(string text, string key)
+    {
+        var reply = await _router.DispatchAsync(Command(text), CancellationToken.None);
+
+        Assert.Equal(new[] { key, "help.propose" }, reply.Lines.Select(l => l.Key));
+        await AssertSchemaIntactAsync(expectedItems: 0);
+    }
+
+    private static ChatCommand Command(string text) => new(Platform.Slack, "T1", "C1", "U1", text);
+
+    private async Task AssertSchemaIntactAsync(int expectedItems)
+    {
+        await using var c = await _db.Db.OpenAsync();
+        var tables = (await c.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table'")).ToList();
+        Assert.Contains("items", tables);
+        Assert.Contains("workspaces", tables);
+        Assert.Equal(expectedItems, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM items"));
+        Assert.Equal(expectedItems, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE kind = 'item_card'"));
+    }
+}

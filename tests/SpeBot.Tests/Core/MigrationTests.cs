@@ -1,0 +1,162 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using SpeBot.Core.Storage;
+
+namespace SpeBot.Tests.Core;
+
+public sealed class MigrationTests : IDisposable
+{
+    private static readonly string[] ExpectedTables =
+    [
+        "workspaces", "items", "votes", "reaction_states", "item_events", "posted_messages", "inbox", "outbox",
+        "schedules", "schedule_runs", "capacity_pledges", "work_logs", "polls", "poll_votes", "shift_notes",
+        "conversation_refs", "maintainers", "user_settings",
+    ];
+
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"spebot-migrate-{Guid.NewGuid():N}.db");
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
+    private readonly Database _db;
+    private readonly Migrator _migrator;
+
+    public MigrationTests()
+    {
+        _db = new Database(Options.Create(new StorageOptions { Path = _path }));
+        _migrator = new Migrator(_db, _clock, NullLogger<Migrator>.Instance);
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var f in new[] { _path, _path + "-wal", _path + "-shm" })
+        {
+            try { File.Delete(f); } catch (IOException) { }
+        }
+    }
+
+    [Fact]
+    public async Task MigrationsFromAnEmptyDatabaseCreateEveryTable()
+    {
+        Assert.Empty(await TablesAsync());
+
+        var applied = await _migrator.MigrateAsync();
+
+        Assert.Equal(1, applied);
+        var tables = await TablesAsync();
+        foreach (var table in ExpectedTables) Assert.Contains(table, tables);
+        Assert.Contains("schema_migrations", tables);
+    }
+
+    [Fact]
+    public async Task SchemaMigrationsRecordsVersionOneWithItsTime()
+    {
+        await _migrator.MigrateAsync();
+
+        var rows = (await MigrationRowsAsync()).ToList();
+        var row = Assert.Single(rows);
+        Assert.Equal(1L, row.Version);
+        Assert.Equal("0001_init", row.Name);
+        Assert.Equal("2026-11-02T09:00:00.000Z", row.AppliedAt);
+        Assert.Equal(1, await _migrator.CurrentVersionAsync());
+    }
+
+    [Fact]
+    public async Task MigrationsReRunChangeNothing()
+    {
+        await _migrator.MigrateAsync();
+        var schemaBefore = await SchemaAsync();
+        var migrationsBefore = await MigrationRowsAsync();
+
+        // A re-applied migration would stamp a new applied_at, so move the clock to make that visible.
+        _clock.Advance(TimeSpan.FromHours(3));
+        var applied = await _migrator.MigrateAsync();
+
+        Assert.Equal(0, applied);
+        Assert.Equal(schemaBefore, await SchemaAsync());
+        Assert.Equal(migrationsBefore, await MigrationRowsAsync());
+    }
+
+    [Fact]
+    public async Task ConnectionsUseWalJournalAndEnforceForeignKeys()
+    {
+        await _migrator.MigrateAsync();
+        await using var c = await _db.OpenAsync();
+
+        Assert.Equal("wal", await c.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
+        Assert.Equal(1L, await c.ExecuteScalarAsync<long>("PRAGMA foreign_keys"));
+
+        // And the pragma is not just reported: a row pointing at no workspace is refused.
+        var e = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => c.ExecuteAsync("""
+            INSERT INTO items (workspace_id, number, title, author_platform, author_id, created_at, updated_at)
+            VALUES (999, 1, 't', 'slack', 'U1', 'x', 'x')
+            """));
+        Assert.Contains("FOREIGN KEY", e.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task TimesAreStoredInTheFixedUtcFormatAndReadBack()
+    {
+        await _migrator.MigrateAsync();
+        // 18:30:45.1234567 at +09:00 is 09:30:45.123 UTC; sub-millisecond digits are dropped by the format.
+        var at = new DateTimeOffset(2026, 11, 2, 18, 30, 45, TimeSpan.FromHours(9)).AddTicks(1_234_567);
+        await using var c = await _db.OpenAsync();
+
+        await c.ExecuteAsync("INSERT INTO inbox (platform, event_key, received_at) VALUES ('slack', 'E1', @at)", new { at });
+
+        Assert.Equal("2026-11-02T09:30:45.123Z", await c.ExecuteScalarAsync<string>("SELECT received_at FROM inbox"));
+        var back = await c.QuerySingleAsync<TimeRow>("SELECT received_at AS At, received_at AS Maybe FROM inbox");
+        Assert.Equal(new DateTimeOffset(2026, 11, 2, 9, 30, 45, 123, TimeSpan.Zero), back.At);
+        Assert.Equal(TimeSpan.Zero, back.At.Offset);
+        Assert.Equal(back.At, back.Maybe);
+    }
+
+    [Fact]
+    public async Task StoredTimesSortAsTextInTimeOrder()
+    {
+        await _migrator.MigrateAsync();
+        var base0 = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        // Offsets and digit counts that would mis-sort as text in any looser format.
+        DateTimeOffset[] times =
+        [
+            base0.AddHours(10), base0.AddMilliseconds(5), new DateTimeOffset(2026, 1, 1, 8, 0, 0, TimeSpan.FromHours(9)),
+            base0.AddDays(-1), base0.AddMilliseconds(50), base0.AddYears(1),
+        ];
+        await using var c = await _db.OpenAsync();
+        for (var i = 0; i < times.Length; i++)
+            await c.ExecuteAsync("INSERT INTO inbox (platform, event_key, received_at) VALUES ('slack', @key, @at)", new { key = $"E{i}", at = times[i] });
+
+        var byText = (await c.QueryAsync<DateTimeOffset>("SELECT received_at FROM inbox ORDER BY received_at")).ToList();
+
+        Assert.Equal(times.OrderBy(t => t.UtcTicks).Select(t => t.UtcTicks), byText.Select(t => t.UtcTicks));
+    }
+
+    private sealed class TimeRow
+    {
+        public DateTimeOffset At { get; init; }
+        public DateTimeOffset? Maybe { get; init; }
+    }
+
+    private sealed record MigrationRow(long Version, string Name, string AppliedAt);
+
+    private async Task<List<string>> TablesAsync()
+    {
+        await using var c = await _db.OpenAsync();
+        return (await c.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table'")).ToList();
+    }
+
+    private async Task<List<string>> SchemaAsync()
+    {
+        await using var c = await _db.OpenAsync();
+        return (await c.QueryAsync<string>(
+            "SELECT type || '|' || name || '|' || tbl_name || '|' || COALESCE(sql, '') FROM sqlite_master ORDER BY type, name")).ToList();
+    }
+
+    private async Task<List<MigrationRow>> MigrationRowsAsync()
+    {
+        await using DbConnection c = await _db.OpenAsync();
+        var rows = await c.QueryAsync<(long, string, string)>("SELECT version, name, applied_at FROM schema_migrations ORDER BY version");
+        return rows.Select(r => new MigrationRow(r.Item1, r.Item2, r.Item3)).ToList();
+    }
+}
