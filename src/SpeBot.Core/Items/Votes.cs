@@ -64,7 +64,10 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
         return outcome;
     }
 
-    /// <summary>The vote exists while the person has any vote reaction on any card of the item (or voted with the button).</summary>
+    /// <summary>
+    /// The vote exists while the person has any vote reaction on any card of the item, or of an item merged into it
+    /// (or voted with the button).
+    /// </summary>
     private async Task<ReactionOutcome> ReconcileReactionVoteAsync(DbConnection c, DbTransaction tx, ReactionChange r, long itemId,
                                                                   string[] voteReactions, CancellationToken ct)
     {
@@ -73,7 +76,8 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
         var stillReacting = await c.ExecuteScalarAsync<long>(new CommandDefinition("""
             SELECT COUNT(*) FROM reaction_states s
             JOIN posted_messages m ON m.platform = s.platform AND m.channel_id = s.channel_id AND m.message_id = s.message_id
-            WHERE m.item_id = @itemId AND m.kind = 'item_card' AND s.user_id = @UserId AND s.present = 1 AND s.reaction IN @voteReactions
+            WHERE m.item_id IN (SELECT id FROM items WHERE id = @itemId OR merged_into = @itemId)
+              AND m.kind = 'item_card' AND s.user_id = @UserId AND s.present = 1 AND s.reaction IN @voteReactions
             """, new { itemId, r.UserId, voteReactions }, tx, cancellationToken: ct)) > 0;
         int changed;
         if (stillReacting)
