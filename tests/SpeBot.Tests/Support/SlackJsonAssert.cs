@@ -18,6 +18,17 @@ public static class SlackJsonAssert
         _ => [],
     };
 
+    /// <summary>Strings Slack shows: a button's value and private_metadata come back to SpeBot verbatim and are never rendered.</summary>
+    public static IEnumerable<string> Displayed(JsonNode? node) => node switch
+    {
+        JsonObject o => o.Where(p => p.Key != "private_metadata" && !(p.Key == "value" && IsType(o, "button"))).SelectMany(p => Displayed(p.Value)),
+        JsonArray a => a.SelectMany(Displayed),
+        JsonValue v when v.TryGetValue<string>(out var s) => [s],
+        _ => [],
+    };
+
+    private static bool IsType(JsonObject o, string type) => o["type"] is JsonValue t && t.TryGetValue<string>(out var s) && s == type;
+
     public static IEnumerable<JsonObject> Objects(JsonNode? node) => node switch
     {
         JsonObject o => o.SelectMany(p => Objects(p.Value)).Prepend(o),
@@ -28,14 +39,14 @@ public static class SlackJsonAssert
     /// <summary>No broadcast, mention or link markup survives; no link_names or parse; every mrkdwn text is verbatim.</summary>
     public static void IsSafe(JsonNode? node, string where)
     {
-        foreach (var s in Strings(node))
+        foreach (var s in Displayed(node))
             foreach (var raw in RawMarkup)
                 Assert.False(s.Contains(raw, StringComparison.Ordinal), $"{where}: raw {raw} in \"{s}\"");
         foreach (var o in Objects(node))
         {
             Assert.False(o.ContainsKey("link_names"), $"{where}: link_names is set");
             Assert.False(o.ContainsKey("parse"), $"{where}: parse is set");
-            if (o["type"] is JsonValue t && t.TryGetValue<string>(out var type) && type == "mrkdwn")
+            if (IsType(o, "mrkdwn"))
                 Assert.True(o["verbatim"]?.GetValue<bool>() == true, $"{where}: mrkdwn without verbatim: {o.ToJsonString()}");
         }
     }
