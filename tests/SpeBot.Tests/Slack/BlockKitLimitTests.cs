@@ -45,6 +45,15 @@ public sealed class BlockKitLimitTests(SlackHostFixture host) : IClassFixture<Sl
         }
     }
 
+    [Theory]
+    [InlineData("😀😀😀", 2, "…")]
+    [InlineData("😀😀😀", 3, "😀…")]
+    [InlineData("abc", 1, "…")]
+    [InlineData("abc", 0, "")]
+    [InlineData("&amp;&amp;", 3, "…")]
+    public void TruncateToTinyLimitsNeverThrows(string text, int max, string expected) =>
+        Assert.Equal(expected, BlockKit.Truncate(text, max));
+
     [Fact]
     public void TruncateNeverSplitsAnEntity()
     {

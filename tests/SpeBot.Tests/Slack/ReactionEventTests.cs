@@ -37,6 +37,16 @@ public sealed class ReactionEventTests(SlackHostFixture host) : IClassFixture<Sl
     }
 
     [Fact]
+    public async Task ConcurrentDuplicateDeliveriesCountAsOneVote()
+    {
+        var card = await SlackScenario.ProposeCardAsync(host.Client, host.Db, "Rebuild the CI runners");
+        var deliveries = Enumerable.Range(0, 6).Select(i => ReactAsync(i % 2 == 0 ? "EvRaceA" : "EvRaceB", "U202", card, "1700000100.000200",
+            retryNum: i < 2 ? null : i));
+        await Task.WhenAll(deliveries);
+        Assert.Equal(1, host.Db.Votes(card.ItemId));
+    }
+
+    [Fact]
     public async Task TwoPeopleReactingGiveTwoVotes()
     {
         var card = await SlackScenario.ProposeCardAsync(host.Client, host.Db, "Prune the old runbooks");

@@ -118,13 +118,42 @@ public sealed class SlackEndpointTests(SmallBodyHost host) : IClassFixture<Small
     public async Task StreamedBodyWithoutLengthOverTheCapIsRejectedWith413()
     {
         var request = SignedSlackRequest.Command("propose " + new string('b', SmallBodyHost.MaxBodyBytes));
-        var bytes = await request.Content!.ReadAsByteArrayAsync();
-        var streamed = new StreamContent(new MemoryStream(bytes));
+        var streamed = new UnknownLengthContent(await request.Content!.ReadAsByteArrayAsync());
         streamed.Headers.ContentType = request.Content.Headers.ContentType;
         request.Content = streamed;
-        request.Headers.TransferEncodingChunked = true;
         var response = await _client.SendAsync(request);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    /// <summary>A body without Content-Length, so the cap is enforced while reading rather than from the header.</summary>
+    private sealed class UnknownLengthContent(byte[] bytes) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(bytes).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
+    [Fact]
+    public async Task StreamedBodyWithoutLengthUnderTheCapIsAccepted()
+    {
+        var request = SignedSlackRequest.Command("help");
+        var streamed = new UnknownLengthContent(await request.Content!.ReadAsByteArrayAsync());
+        streamed.Headers.ContentType = request.Content.Headers.ContentType;
+        request.Content = streamed;
+        Assert.Equal(HttpStatusCode.OK, (await _client.SendAsync(request)).StatusCode);
+    }
+
+    [Fact]
+    public async Task JapaneseAndEmojiCommandIsVerifiedOnItsUtf8BytesAndStoredIntact()
+    {
+        var response = await _client.SendAsync(SignedSlackRequest.Command("propose B2棟のフィルター交換 🎉"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("B2棟のフィルター交換 🎉", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["text"]!.GetValue<string>());
+        Assert.Equal("B2棟のフィルター交換 🎉", host.Db.Scalar<string>("SELECT title FROM items ORDER BY id DESC LIMIT 1"));
     }
 
     [Fact]
