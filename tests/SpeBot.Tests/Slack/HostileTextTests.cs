@@ -119,6 +119,25 @@ public sealed class HostileTextTests(SlackHostFixture host) : IClassFixture<Slac
         SlackJsonAssert.IsSafe(open.Body, "views.open");
     }
 
+    [Fact]
+    public async Task HomeTabPublishedOnAppHomeOpenedEscapesTheUsersProposals()
+    {
+        await AckAsync(await host.Client.SendAsync(SignedSlackRequest.Command($"propose {Typed(Hostile)}", user: "U880")));
+        var response = await host.Client.SendAsync(SignedSlackRequest.Json(new
+        {
+            type = "event_callback", team_id = "T1", event_id = "EvHome880", event_time = 1_700_000_000,
+            @event = new { type = "app_home_opened", user = "U880", channel = "D880", tab = "home", event_ts = "1700000880.000001" },
+        }));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        await SpeBotFactory.WaitUntilAsync(() => host.Slack.CallsTo("views.publish").Any(c => c.Body["user_id"]!.GetValue<string>() == "U880"),
+            what: "home published");
+        var publish = host.Slack.CallsTo("views.publish").Single(c => c.Body["user_id"]!.GetValue<string>() == "U880");
+        Assert.Equal("home", publish.Body["view"]!["type"]!.GetValue<string>());
+        Assert.True(SlackJsonAssert.Mentions(publish.Body["view"], Escaped));
+        SlackJsonAssert.IsSafe(publish.Body, "views.publish");
+    }
+
     private static readonly SlackRenderer Renderer = new(new MessageCatalog(), Options.Create(new SpeBotOptions()));
 
     internal static ItemView HostileItem(string text = Hostile, long number = 7) => new(new Item
