@@ -25,9 +25,10 @@ public static class BlockKit
     public static string Truncate(string text, int max)
     {
         if (text.Length <= max) return text;
+        if (max <= 1) return max == 1 ? "…" : "";
         var cut = max - 1;
         if (char.IsLowSurrogate(text[cut])) cut--;
-        var amp = text.LastIndexOf('&', cut - 1);
+        var amp = cut > 0 ? text.LastIndexOf('&', cut - 1) : -1;
         if (amp >= 0 && amp > cut - 6 && text.IndexOf(';', amp) >= cut) cut = amp;
         return string.Concat(text.AsSpan(0, cut), "…");
     }

@@ -42,9 +42,17 @@ public static class SignedSlackRequest
             @event = new
             {
                 type = added ? "reaction_added" : "reaction_removed", user, reaction, item_user = "U999",
-                item = new { type = "message", channel, ts }, event_ts = eventTs ?? $"1700000000.{Math.Abs(eventId.GetHashCode()) % 1_000_000:D6}",
+                item = new { type = "message", channel, ts }, event_ts = eventTs ?? $"1700000000.{StableHash(eventId) % 1_000_000:D6}",
             },
         });
+
+    // string.GetHashCode is randomised per process; a redelivery must carry the same event_ts in every run.
+    private static int StableHash(string s)
+    {
+        var h = 17;
+        foreach (var c in s) h = unchecked(h * 31 + c);
+        return h & 0x7fffffff;
+    }
 
     public static HttpRequestMessage Signed(string body, string contentType, DateTimeOffset? at = null, string secret = Secret)
     {

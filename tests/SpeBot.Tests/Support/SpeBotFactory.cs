@@ -15,10 +15,13 @@ public sealed class SpeBotFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
+    private readonly bool _ownsDatabase;
 
     public SpeBotFactory(FakeSlackApi? slack, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null,
         string? databasePath = null)
     {
+        // A path handed in belongs to the caller (restart tests reuse it across factories), so only a generated one is deleted.
+        _ownsDatabase = databasePath is null;
         DatabasePath = databasePath ?? Path.Combine(Path.GetTempPath(), $"spebot-test-{Guid.NewGuid():N}.db");
         _settings = new Dictionary<string, string?>
         {
@@ -68,7 +71,12 @@ public sealed class SpeBotFactory : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var f in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm" })
+        if (_ownsDatabase) DeleteDatabase(DatabasePath);
+    }
+
+    public static void DeleteDatabase(string path)
+    {
+        foreach (var f in new[] { path, path + "-wal", path + "-shm" })
         {
             try { File.Delete(f); } catch (IOException) { }
         }

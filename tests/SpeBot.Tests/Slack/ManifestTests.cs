@@ -1,0 +1,144 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SpeBot.Host.Slack;
+using SpeBot.Tests.Support;
+
+namespace SpeBot.Tests.Slack;
+
+/// <summary>manifests/slack/manifest.yaml matches what the code serves and calls.</summary>
+public sealed partial class ManifestTests
+{
+    /// <summary>Scopes each Web API method needs (none listed: chat.getPermalink, views.*, auth.test).</summary>
+    private static readonly Dictionary<string, string[]> MethodScopes = new()
+    {
+        ["chat.postMessage"] = ["chat:write"], ["chat.postEphemeral"] = ["chat:write"], ["chat.update"] = ["chat:write"],
+        ["chat.getPermalink"] = [], ["views.open"] = [], ["views.update"] = [], ["views.publish"] = [], ["auth.test"] = [],
+        ["reactions.add"] = ["reactions:write"], ["users.info"] = ["users:read"],
+        ["conversations.info"] = ["channels:read", "groups:read"],
+        ["conversations.replies"] = ["channels:history", "groups:history"],
+    };
+
+    private static readonly Lazy<List<(string Path, string Value)>> Entries = new(() =>
+        Parse(File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "manifests", "slack", "manifest.yaml"))));
+
+    /// <summary>
+    /// Enough YAML for this file: "key:", "key: value", "- value" and "- key: value" items, "#" comments.
+    /// Paths look like "features/shortcuts/[3]/callback_id".
+    /// </summary>
+    private static List<(string Path, string Value)> Parse(string[] lines)
+    {
+        var entries = new List<(string, string)>();
+        var stack = new List<(int Indent, string Key)>();
+        var items = 0;
+        foreach (var raw in lines)
+        {
+            var line = Comment().Replace(raw, "");
+            if (line.Trim().Length == 0 || line.TrimStart().StartsWith('#')) continue;
+            var indent = line.Length - line.TrimStart().Length;
+            var content = line.Trim();
+            while (stack.Count > 0 && stack[^1].Indent >= indent) stack.RemoveAt(stack.Count - 1);
+            if (content.StartsWith("- ", StringComparison.Ordinal))
+            {
+                stack.Add((indent, $"[{items++}]"));
+                content = content[2..].Trim();
+                indent += 2;
+            }
+            var path = string.Join('/', stack.Select(s => s.Key));
+            var colon = content.IndexOf(':');
+            var isKey = colon > 0 && (colon == content.Length - 1 || content[colon + 1] == ' ') && !content.StartsWith('"');
+            if (!isKey) entries.Add((path, Unquote(content)));
+            else if (colon == content.Length - 1) stack.Add((indent, content[..colon]));
+            else entries.Add(($"{path}/{content[..colon]}".TrimStart('/'), Unquote(content[(colon + 1)..].Trim())));
+        }
+        return entries;
+    }
+
+    private static string Unquote(string s) => s.Length >= 2 && s[0] == '"' && s[^1] == '"' ? s[1..^1] : s;
+
+    [GeneratedRegex(@"\s+#(\s.*)?$")]
+    private static partial Regex Comment();
+
+    private static string[] Values(string pathPattern) =>
+        Entries.Value.Where(e => Regex.IsMatch(e.Path, "^" + pathPattern + "$")).Select(e => e.Value).ToArray();
+
+    private static string[] BotScopes => Values(@"oauth_config/scopes/bot/\[\d+\]");
+
+    [Fact]
+    public void EveryRequestUrlIsTheOneSlackEndpoint()
+    {
+        var urls = Values(@"features/slash_commands/\[\d+\]/url")
+            .Concat(Values("settings/interactivity/request_url"))
+            .Concat(Values("settings/event_subscriptions/request_url")).ToList();
+        Assert.Equal(3, urls.Count);
+        Assert.All(urls, u => Assert.EndsWith("/slack/events", u));
+        Assert.Equal("/spe", Assert.Single(Values(@"features/slash_commands/\[\d+\]/command")));
+        Assert.Equal("true", Values("settings/interactivity/is_enabled").Single());
+    }
+
+    [Fact]
+    public void ShortcutsMatchTheCallbackIdsTheCodeHandles()
+    {
+        var shortcuts = Entries.Value.Where(e => e.Path.StartsWith("features/shortcuts/[", StringComparison.Ordinal))
+            .GroupBy(e => e.Path.Split('/')[2])
+            .ToDictionary(g => g.Single(e => e.Path.EndsWith("/callback_id")).Value, g => g.Single(e => e.Path.EndsWith("/type")).Value);
+        Assert.Equal("message", shortcuts[SlackInteractions.MessageShortcut]);
+        Assert.Equal("global", shortcuts[SlackInteractions.GlobalShortcut]);
+        Assert.Equal("spe_capture_message", SlackInteractions.MessageShortcut);
+        Assert.Equal("spe_propose_global", SlackInteractions.GlobalShortcut);
+    }
+
+    [Fact]
+    public void SubscribesToTheEventsTheCodeHandles() =>
+        Assert.Equal(["app_home_opened", "app_mention", "reaction_added", "reaction_removed"],
+            Values(@"settings/event_subscriptions/bot_events/\[\d+\]").Order().ToArray());
+
+    [Fact]
+    public void RequestsEveryScopeTheEventsAndCommandsNeed()
+    {
+        var scopes = BotScopes;
+        Assert.Contains("commands", scopes);
+        Assert.Contains("reactions:read", scopes);    // reaction_added / reaction_removed
+        Assert.Contains("app_mentions:read", scopes); // app_mention
+        Assert.Equal(scopes.Length, scopes.Distinct().Count());
+    }
+
+    [Fact]
+    public void RequestsEveryScopeTheWebApiMethodsNeed()
+    {
+        var scopes = BotScopes;
+        foreach (var (method, needed) in MethodScopes)
+            foreach (var scope in needed)
+                Assert.True(scopes.Contains(scope), $"{method} needs {scope}, which the manifest does not request");
+    }
+
+    [Fact]
+    public async Task EveryWebApiMethodTheClientCallsHasAKnownScope()
+    {
+        await using var slack = await FakeSlackApi.StartAsync();
+        slack.AddMessage("C1", "1.1", "hi", "U1");
+        var api = new SlackWebApi(new HttpClient(), Options.Create(new SlackOptions { ApiBaseUrl = slack.BaseUrl, BotToken = "xoxb-t", SigningSecret = "s" }),
+            TimeProvider.System, NullLogger<SlackWebApi>.Instance);
+        static System.Text.Json.Nodes.JsonObject View() => new() { ["type"] = "modal" };
+        await api.PostMessageAsync("C1", "t", null);
+        await api.PostEphemeralAsync("C1", "U1", "t", null);
+        await api.UpdateAsync("C1", "1.1", "t", null);
+        await api.GetPermalinkAsync("C1", "1.1");
+        await api.OpenViewAsync("trig", View());
+        await api.UpdateViewAsync("V1", View());
+        await api.PublishViewAsync("U1", View());
+        await api.UserInfoAsync("U1");
+        await api.ConversationInfoAsync("C1");
+        await api.MessageAsync("C1", "1.1");
+        await api.AddReactionAsync("C1", "1.1", "white_check_mark");
+        await api.AuthTestUserIdAsync();
+
+        // A new client method fails here until it is called above and its scope is listed.
+        var declared = typeof(SlackWebApi).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+            .Count(m => m.Name.EndsWith("Async", StringComparison.Ordinal));
+        Assert.Equal(12, declared);
+        Assert.All(slack.Calls.Select(c => c.Method).Distinct(), m => Assert.True(MethodScopes.ContainsKey(m), $"no scope mapping for {m}"));
+        Assert.Equal(MethodScopes.Count, slack.Calls.Select(c => c.Method).Distinct().Count());
+    }
+}
