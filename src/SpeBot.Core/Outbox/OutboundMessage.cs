@@ -82,6 +82,8 @@ public sealed class OutboxRow
     public long Version { get; init; }
     public int Attempts { get; init; }
     public string? ExternalId { get; init; }
+    /// <summary>pending, sent or dead; filled by lookups, not by claims (claimed rows are pending).</summary>
+    public string Status { get; init; } = "pending";
 
     public OutboundBody Parsed() => OutboundBody.Parse(Body);
 }

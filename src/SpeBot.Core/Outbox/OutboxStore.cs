@@ -87,7 +87,7 @@ public sealed class OutboxStore(Database db, TimeProvider clock)
 
     public Task<OutboxRow?> FindAsync(string dedupeKey, CancellationToken ct = default) =>
         db.ReadAsync(c => c.QuerySingleOrDefaultAsync<OutboxRow>(new CommandDefinition(
-            "SELECT id, platform, workspace_id, channel_id, kind, body, dedupe_key, version, attempts, external_id FROM outbox WHERE dedupe_key = @dedupeKey",
+            "SELECT id, platform, workspace_id, channel_id, kind, body, dedupe_key, version, attempts, external_id, status FROM outbox WHERE dedupe_key = @dedupeKey",
             new { dedupeKey }, cancellationToken: ct)), ct);
 }
 

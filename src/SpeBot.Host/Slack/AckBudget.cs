@@ -1,14 +1,15 @@
 namespace SpeBot.Host.Slack;
 
 /// <summary>
-/// Slack gives up on a request after 3 s. The handler runs under the application's lifetime, not the request's:
-/// if it is still working when the budget ends, the caller acks anyway and <see cref="LateWork"/> finishes it.
+/// Slack gives up on a request after 3 s. The handler runs detached from the request (an aborted connection must
+/// not undo a write): if it is still working when the budget ends, the caller acks anyway and
+/// <see cref="LateWork"/> finishes it, shutdown included.
 /// </summary>
-public sealed class AckBudget(TimeProvider clock, IHostApplicationLifetime lifetime)
+public sealed class AckBudget(TimeProvider clock)
 {
     public async Task<(bool InTime, Task<T> Work)> RunAsync<T>(Func<CancellationToken, Task<T>> work, TimeSpan budget)
     {
-        var task = Task.Run(() => work(lifetime.ApplicationStopping));
+        var task = Task.Run(() => work(CancellationToken.None));
         var winner = await Task.WhenAny(task, Task.Delay(budget, clock));
         return (winner == task, task);
     }

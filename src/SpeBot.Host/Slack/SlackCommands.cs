@@ -43,7 +43,17 @@ public sealed class SlackCommands(
 
     private async Task FinishLateAsync(Task<Reply> work, SlashCommand slash)
     {
-        var reply = await work;
+        Reply reply;
+        try
+        {
+            reply = await work;
+        }
+        catch (Exception e)
+        {
+            // The ack promised an answer; a failure still gets one.
+            log.LogError(e, "A /spe command failed after its ack");
+            reply = Reply.Text("error.busy") with { Locale = spebot.Value.DefaultLocale };
+        }
         // The trigger has expired by now, so a form can no longer open.
         if (reply.Form is not null) reply = Reply.Text("error.form_unavailable") with { Locale = reply.Locale };
         await replies.EnqueueAsync(slash.TeamId, slash.ChannelId, slash.UserId, slash.ResponseUrl, renderer.Ack(reply), CancellationToken.None);

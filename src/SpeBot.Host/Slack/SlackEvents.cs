@@ -16,7 +16,8 @@ namespace SpeBot.Host.Slack;
 /// </summary>
 public sealed partial class SlackEvents(
     Votes votes, Lifecycle lifecycle, ItemStore items, WorkspaceStore workspaces, SlackIdentity identity, Database db, Inbox inbox, OutboxStore outbox, OutboxSignal signal,
-    CommandRouter router, SlackRenderer renderer, SlackReplies replies, AckBudget budget, LateWork late, ILogger<SlackEvents> log)
+    CommandRouter router, SlackRenderer renderer, SlackReplies replies, AckBudget budget, LateWork late,
+    Microsoft.Extensions.Options.IOptions<SlackOptions> slack, ILogger<SlackEvents> log)
 {
     public async Task<IResult> HandleAsync(byte[] body, CancellationToken ct)
     {
@@ -74,7 +75,7 @@ public sealed partial class SlackEvents(
                 if (!await RecordAsync(envelope.EventId!, ct)) return;
                 var text = MentionPrefix().Replace(SlackText.CommandToNeutral(ev.Text), "");
                 var command = new ChatCommand(Platform.Slack, envelope.TeamId!, ev.Channel, ev.User, text);
-                var (_, work) = await budget.RunAsync(t => router.DispatchAsync(command, t), TimeSpan.FromSeconds(2));
+                var (_, work) = await budget.RunAsync(t => router.DispatchAsync(command, t), TimeSpan.FromMilliseconds(slack.Value.AckBudgetMs));
                 late.Track(ReplyAsync(work, envelope.TeamId!, ev.Channel, ev.User));
                 break;
         }

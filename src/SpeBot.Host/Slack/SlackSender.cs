@@ -88,7 +88,7 @@ public sealed class SlackSender(
         if (cards.Count == 0)
         {
             var post = await outbox.FindAsync($"item_card:{item.Id}:{row.ChannelId}", ct);
-            return post is not null && post.Attempts >= 0 && post.ExternalId is null
+            return post is { Status: "pending" }
                 ? new SendResult.Deferred(TimeSpan.FromSeconds(2), "card not posted yet")
                 : new SendResult.Permanent("no card to update in this channel");
         }

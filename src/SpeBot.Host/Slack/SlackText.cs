@@ -48,7 +48,9 @@ public sealed partial class SlackText : ITextStyle
             {
                 '@' => "@" + (label ?? target[1..]),
                 '#' => "#" + (label ?? target[1..]),
-                '!' => "@" + (target.StartsWith("!subteam^", StringComparison.Ordinal) ? label ?? "group" : target[1..].Split('^')[0]),
+                '!' when target.StartsWith("!subteam^", StringComparison.Ordinal) => "@" + (label ?? "group").TrimStart('@'),
+                '!' when target.StartsWith("!date^", StringComparison.Ordinal) => label ?? "",
+                '!' => "@" + target[1..].Split('^')[0],
                 _ => label is null || label == target ? target : $"{label} ({target})",
             };
         });

@@ -18,6 +18,7 @@ public sealed partial class ManifestTests
         ["reactions.add"] = ["reactions:write"], ["users.info"] = ["users:read"],
         ["conversations.info"] = ["channels:read", "groups:read"],
         ["conversations.replies"] = ["channels:history", "groups:history"],
+        ["files.getUploadURLExternal"] = ["files:write"], ["files.completeUploadExternal"] = ["files:write"],
     };
 
     private static readonly Lazy<List<(string Path, string Value)>> Entries = new(() =>
@@ -133,11 +134,12 @@ public sealed partial class ManifestTests
         await api.MessageAsync("C1", "1.1");
         await api.AddReactionAsync("C1", "1.1", "white_check_mark");
         await api.AuthTestUserIdAsync();
+        await api.UploadFileAsync("C1", "x.csv", [1, 2, 3], "x.csv", "export", new HttpClient());
 
         // A new client method fails here until it is called above and its scope is listed.
         var declared = typeof(SlackWebApi).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
             .Count(m => m.Name.EndsWith("Async", StringComparison.Ordinal));
-        Assert.Equal(12, declared);
+        Assert.Equal(13, declared);
         Assert.All(slack.Calls.Select(c => c.Method).Distinct(), m => Assert.True(MethodScopes.ContainsKey(m), $"no scope mapping for {m}"));
         Assert.Equal(MethodScopes.Count, slack.Calls.Select(c => c.Method).Distinct().Count());
     }

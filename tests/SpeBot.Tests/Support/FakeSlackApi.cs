@@ -38,6 +38,9 @@ public sealed class FakeSlackApi : IAsyncDisposable
 
     public ConcurrentQueue<SlackCall> Calls { get; } = new();
     public ConcurrentDictionary<string, JsonObject> Messages { get; } = new();
+
+    /// <summary>Bytes sent to pre-signed upload URLs, by file id (not Web API calls, so not in <see cref="Calls"/>).</summary>
+    public ConcurrentDictionary<string, byte[]> Uploads { get; } = new();
     public string BaseUrl { get; }
 
     private FakeSlackApi(WebApplication app, string baseUrl)
@@ -55,6 +58,13 @@ public sealed class FakeSlackApi : IAsyncDisposable
         FakeSlackApi? fake = null;
         app.Map("/api/{method}", (HttpContext http, string method) => fake!.HandleAsync(http, method));
         app.MapPost("/response/{id}", (HttpContext http, string id) => fake!.HandleAsync(http, "response_url"));
+        app.MapPost("/upload/{id}", async (HttpContext http, string id) =>
+        {
+            using var buffer = new MemoryStream();
+            await http.Request.Body.CopyToAsync(buffer);
+            fake!.Uploads[id] = buffer.ToArray();
+            return Results.Ok();
+        });
         await app.StartAsync();
         var address = app.Urls.First();
         fake = new FakeSlackApi(app, address + "/api/");
@@ -108,6 +118,10 @@ public sealed class FakeSlackApi : IAsyncDisposable
             "chat.getPermalink" => new JsonObject { ["ok"] = true, ["permalink"] = $"https://example.slack.com/archives/{body["channel"]}/p{body["message_ts"]?.GetValue<string>().Replace(".", "", StringComparison.Ordinal)}" },
             "views.open" => new JsonObject { ["ok"] = true, ["view"] = new JsonObject { ["id"] = "V123" } },
             "users.info" => new JsonObject { ["ok"] = true, ["user"] = new JsonObject { ["id"] = body["user"]?.GetValue<string>(), ["locale"] = "ja-JP", ["tz"] = "Asia/Tokyo", ["is_bot"] = false } },
+            "files.getUploadURLExternal" => new JsonObject
+            {
+                ["ok"] = true, ["file_id"] = $"F{body["length"]}", ["upload_url"] = BaseUrl.Replace("/api/", $"/upload/F{body["length"]}", StringComparison.Ordinal),
+            },
             "auth.test" => new JsonObject { ["ok"] = true, ["user_id"] = "UBOT" },
             "conversations.replies" => Messages.TryGetValue($"{body["channel"]}/{body["ts"]}", out var m)
                 ? new JsonObject { ["ok"] = true, ["messages"] = new JsonArray(m.DeepClone()) }
