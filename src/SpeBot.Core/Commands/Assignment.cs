@@ -45,13 +45,19 @@ public sealed class Update(Lifecycle lifecycle) : ICommandHandler
             : Reply.Text("help.update");
 }
 
-/// <summary><c>/spe done SPE-n [evidence]</c>: finish it, with a before/after if you have one.</summary>
-public sealed class Done(Lifecycle lifecycle) : ICommandHandler
+/// <summary>
+/// <c>/spe done SPE-n [evidence]</c>: finish it. Without evidence, where a form can open, it asks for a before/after
+/// first; elsewhere the item is done at once and the reply invites the evidence.
+/// </summary>
+public sealed class Done(Lifecycle lifecycle, ItemStore items) : ICommandHandler
 {
     public string Verb => "done";
 
-    public async Task<Reply> HandleAsync(CommandContext c, CancellationToken ct) =>
-        ItemArgs.TryItem(c, out var n, out var evidence)
-            ? Reply.Of(await lifecycle.DoneAsync(c.Actor(), n, evidence.Length == 0 ? null : evidence, ct))
-            : Reply.Text("help.done");
+    public async Task<Reply> HandleAsync(CommandContext c, CancellationToken ct)
+    {
+        if (!ItemArgs.TryItem(c, out var n, out var evidence)) return Reply.Text("help.done");
+        if (evidence.Length == 0 && c.Command.CanOpenForms && await items.GetByNumberAsync(c.Workspace.Id, n, ct) is { } item)
+            return new Reply { Evidence = new EvidenceForm(item.Number, item.Title) };
+        return Reply.Of(await lifecycle.DoneAsync(c.Actor(), n, evidence.Length == 0 ? null : evidence, ct));
+    }
 }

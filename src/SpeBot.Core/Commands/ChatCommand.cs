@@ -3,7 +3,10 @@ namespace SpeBot.Core.Commands;
 /// <summary>A chat message that captured as a proposal keeps its origin.</summary>
 public sealed record SourceMessage(string ChannelId, string MessageId, string? AuthorId, string? Permalink, string? Text);
 
-/// <summary>What a person asked for, in platform-neutral form. Adapters build it; handlers never learn the platform's wire types.</summary>
+/// <summary>
+/// What a person asked for, in platform-neutral form. Adapters build it; handlers never learn the platform's wire types.
+/// <see cref="CanOpenForms"/> says whether the adapter can open a form for this request right now (a live trigger).
+/// </summary>
 public sealed record ChatCommand(
     Platform Platform,
     string WorkspaceExternalId,
@@ -11,7 +14,8 @@ public sealed record ChatCommand(
     string UserId,
     string Text,
     string? LocaleHint = null,
-    SourceMessage? Source = null);
+    SourceMessage? Source = null,
+    bool CanOpenForms = false);
 
 /// <summary>A command after routing: the parsed text, the workspace row and the reader's locale.</summary>
 public sealed record CommandContext(ChatCommand Command, CommandText Parsed, Workspaces.Workspace Workspace, string Locale)

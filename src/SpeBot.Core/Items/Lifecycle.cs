@@ -87,6 +87,15 @@ public sealed class Lifecycle(Database db, ItemStore items, CardUpdates cards, W
         {
             if (!isMaintainer && item.ClaimedBy != a.UserId && (item.ClaimedBy is not null || item.AuthorId != a.UserId))
                 return await RefuseAsync(a, "finisher", ct, item.ClaimedBy ?? item.AuthorId);
+            if (item.State == ItemStatus.Done)
+            {
+                // Evidence often comes after the work: the finisher (or a maintainer) can add it to a done item.
+                if (evidence is null) return new Message("done.already", new() { ["ref"] = item.Ref });
+                await c.ExecuteAsync(new CommandDefinition("UPDATE items SET evidence = @evidence, updated_at = @now WHERE id = @Id",
+                    new { evidence = Clip(evidence), now = Iso.Of(clock.GetUtcNow()), item.Id }, tx, cancellationToken: ct));
+                await EventAsync(c, tx, a, item, "evidence", Clip(evidence), ct);
+                return new Message("done.evidence_added", new() { ["ref"] = item.Ref });
+            }
             if (!ItemLifecycle.TryApply(item.State, ItemAction.Complete, out _)
                 && !ItemLifecycle.TryApply(item.State, ItemAction.Start, out _)) return NotNow(item, ItemAction.Complete);
             var now = Iso.Of(clock.GetUtcNow());

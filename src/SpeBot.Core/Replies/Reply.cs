@@ -18,6 +18,9 @@ public sealed record FormRequest(
     Commands.SourceMessage? Source = null,
     long? EditItemId = null);
 
+/// <summary>Ask for a done item's before/after (Slack modal); <see cref="Number"/> is the SPE number.</summary>
+public sealed record EvidenceForm(long Number, string Title);
+
 /// <summary>
 /// A handler's answer: lines of catalog text, optionally a page of items and a "more" command,
 /// or a form to open. The adapter renders it in <see cref="Locale"/>.
@@ -30,6 +33,10 @@ public sealed record Reply
     /// <summary>Command text that shows the next page, when there is one.</summary>
     public string? NextPage { get; init; }
     public FormRequest? Form { get; init; }
+    public EvidenceForm? Evidence { get; init; }
+
+    /// <summary>True when the adapter must open a form; where it cannot, it answers error.form_unavailable.</summary>
+    public bool NeedsForm => Form is not null || Evidence is not null;
     /// <summary>Set by the router to the reader's locale unless the handler chose one.</summary>
     public string? Locale { get; init; }
 

@@ -6,7 +6,7 @@ namespace SpeBot.Host.Slack;
 
 /// <summary>Slash commands: the handler's reply is the ack; a form opens with the trigger inside the same 3 s.</summary>
 public sealed class SlackCommands(
-    CommandRouter router, SlackRenderer renderer, SlackForms forms, SlackWebApi api, AckBudget budget, LateWork late,
+    CommandRouter router, SlackRenderer renderer, SlackForms forms, SlackEvidenceForm evidenceForm, SlackWebApi api, AckBudget budget, LateWork late,
     SlackReplies replies, IOptions<SlackOptions> slack, IOptions<SpeBotOptions> spebot, ILogger<SlackCommands> log)
 {
     public async Task<IResult> HandleAsync(Dictionary<string, string> form, CancellationToken ct)
@@ -17,7 +17,8 @@ public sealed class SlackCommands(
         if (string.IsNullOrEmpty(team) || string.IsNullOrEmpty(channel) || string.IsNullOrEmpty(user)) return Results.BadRequest();
         var slash = new SlashCommand(team, channel, user, form["command"], form.GetValueOrDefault("text") ?? "",
             form.GetValueOrDefault("response_url"), form.GetValueOrDefault("trigger_id"), form.GetValueOrDefault("api_app_id"));
-        var command = new ChatCommand(Platform.Slack, team, channel, user, SlackText.CommandToNeutral(slash.Text));
+        var command = new ChatCommand(Platform.Slack, team, channel, user, SlackText.CommandToNeutral(slash.Text),
+            CanOpenForms: !string.IsNullOrEmpty(slash.TriggerId));
 
         var (inTime, work) = await budget.RunAsync(t => router.DispatchAsync(command, t), TimeSpan.FromMilliseconds(slack.Value.AckBudgetMs));
         if (!inTime)
@@ -27,11 +28,14 @@ public sealed class SlackCommands(
         }
 
         var reply = await work;
-        if (reply.Form is null) return Results.Json(renderer.Ack(reply));
+        if (!reply.NeedsForm) return Results.Json(renderer.Ack(reply));
         if (slash.TriggerId is null) return Results.Json(renderer.Ack(Reply.Text("error.form_unavailable") with { Locale = reply.Locale }));
         try
         {
-            await api.OpenViewAsync(slash.TriggerId, forms.Modal(reply.Form, reply.Locale ?? "en", channel), ct);
+            var view = reply.Form is not null
+                ? forms.Modal(reply.Form, reply.Locale ?? "en", channel)
+                : evidenceForm.Modal(reply.Evidence!, reply.Locale ?? "en", channel);
+            await api.OpenViewAsync(slash.TriggerId, view, ct);
             return Results.Ok();
         }
         catch (Exception e) when (e is SlackApiException or SlackTransportException or SlackRateLimitedException)
@@ -55,7 +59,7 @@ public sealed class SlackCommands(
             reply = Reply.Text("error.busy") with { Locale = spebot.Value.DefaultLocale };
         }
         // The trigger has expired by now, so a form can no longer open.
-        if (reply.Form is not null) reply = Reply.Text("error.form_unavailable") with { Locale = reply.Locale };
+        if (reply.NeedsForm) reply = Reply.Text("error.form_unavailable") with { Locale = reply.Locale };
         await replies.EnqueueAsync(slash.TeamId, slash.ChannelId, slash.UserId, slash.ResponseUrl, renderer.Ack(reply), CancellationToken.None);
     }
 }

@@ -84,7 +84,7 @@ public sealed partial class SlackEvents(
     private async Task ReplyAsync(Task<Reply> work, string team, string channel, string user)
     {
         var reply = await work;
-        if (reply.Form is not null) reply = Reply.Text("error.form_unavailable") with { Locale = reply.Locale };
+        if (reply.NeedsForm) reply = Reply.Text("error.form_unavailable") with { Locale = reply.Locale };
         await replies.EnqueueAsync(team, channel, user, null, renderer.Ack(reply), CancellationToken.None);
     }
 

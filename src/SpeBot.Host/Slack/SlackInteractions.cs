@@ -10,7 +10,7 @@ namespace SpeBot.Host.Slack;
 
 /// <summary>Shortcuts, button clicks and modal submissions (the form field <c>payload</c>).</summary>
 public sealed class SlackInteractions(
-    SlackForms forms, SlackWebApi api, SlackRenderer renderer, SlackReplies replies, CommandRouter router, AckBudget budget,
+    SlackForms forms, SlackEvidenceForm evidenceForm, Lifecycle lifecycle, SlackWebApi api, SlackRenderer renderer, SlackReplies replies, CommandRouter router, AckBudget budget,
     LateWork late, Proposals proposals, Votes votes, ItemStore items, WorkspaceStore workspaces, IOptions<SlackOptions> slack,
     ILogger<SlackInteractions> log)
 {
@@ -30,6 +30,7 @@ public sealed class SlackInteractions(
             "message_action" when p.CallbackId == MessageShortcut => await CaptureMessageAsync(p, workspace, locale, ct),
             "block_actions" => await ActionAsync(p, workspace, locale, ct),
             "view_submission" when p.View?.CallbackId == SlackForms.CallbackId => await SubmitAsync(p, workspace, ct),
+            "view_submission" when p.View?.CallbackId == SlackEvidenceForm.CallbackId => await SubmitEvidenceAsync(p, workspace, locale, ct),
             _ => Results.Ok(),
         };
     }
@@ -93,6 +94,15 @@ public sealed class SlackInteractions(
         return Results.Ok();
     }
 
+    private async Task<IResult> SubmitEvidenceAsync(InteractionPayload p, Workspace workspace, string locale, CancellationToken ct)
+    {
+        var (meta, evidence, errors) = evidenceForm.Read(p.View!);
+        if (errors.Count > 0) return Results.Json(new { response_action = "errors", errors });
+        var said = await lifecycle.DoneAsync(new Actor(Platform.Slack, workspace.Id, p.User!.Id, meta.Channel), meta.Number, evidence, ct);
+        if (meta.Channel is not null) await replies.NoticeAsync(workspace.Id, meta.Channel, p.User.Id, locale, said, ct);
+        return Results.Ok();
+    }
+
     /// <summary>Card buttons. Vote toggles here; the others run the matching command and answer through the response_url.</summary>
     private async Task<IResult> ActionAsync(InteractionPayload p, Workspace workspace, string locale, CancellationToken ct)
     {
@@ -108,6 +118,14 @@ public sealed class SlackInteractions(
             if (channel is not null)
                 await replies.NoticeAsync(workspace.Id, channel, p.User.Id, locale,
                     new Message(voted ? "vote.added" : "vote.removed", new() { ["ref"] = item.Ref }), ct);
+            return Results.Ok();
+        }
+
+        // "Mark done" asks for the before/after first, while the click's trigger is alive.
+        if (action.ActionId == SlackRenderer.MoreAction && action.SelectedOption?.Value?.Split(':') is ["done", var doneId]
+            && await ItemOfAsync(doneId, workspace, ct) is { } doneItem && p.TriggerId is not null)
+        {
+            await api.OpenViewAsync(p.TriggerId, evidenceForm.Modal(new EvidenceForm(doneItem.Number, doneItem.Title), locale, channel), ct);
             return Results.Ok();
         }
 

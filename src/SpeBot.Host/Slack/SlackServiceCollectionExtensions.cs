@@ -22,6 +22,7 @@ public static class SlackServiceCollectionExtensions
         services.AddHttpClient(SlackSender.ResponseUrlClient, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<SlackRenderer>();
         services.AddSingleton<SlackForms>();
+        services.AddSingleton<SlackEvidenceForm>();
         services.AddSingleton<SlackHome>();
         services.AddSingleton<SlackIdentity>();
         services.AddSingleton<SlackReplies>();
