@@ -24,7 +24,8 @@ Console.WriteLine($"SpeBot benchmark: {seconds} s per scenario, {concurrency} co
 await WarmUpAsync();
 
 // Cards to vote on: proposals posted by the outbox to the fake Slack, mapped in posted_messages.
-for (var i = 0; i < 20; i++) await http.SendAsync(Command($"propose Card {i} for votes #performance", "UCARD", "CBENCH"));
+// One card per channel: Slack's pacing (about one post per second per channel) applies, as in production.
+for (var i = 0; i < 20; i++) await http.SendAsync(Command($"propose Card {i} for votes #performance", "UCARD", $"CBENCH{i}"));
 var cards = await WaitForCardsAsync(20);
 
 var health = await RunAsync("GET /healthz", _ => new HttpRequestMessage(HttpMethod.Get, "/healthz"));
@@ -39,7 +40,7 @@ var vote = await RunAsync("reaction vote (signed event)", _ =>
 {
     var n = Interlocked.Increment(ref voteSeq);
     var card = cards[(int)(n % cards.Count)];
-    return Reaction($"EvBench{n}", $"UV{n}", "+1", "CBENCH", card, $"1800000000.{n:D6}");
+    return Reaction($"EvBench{n}", $"UV{n}", "+1", card.Channel, card.Ts, $"1800000000.{n:D6}");
 });
 
 var (items, votes) = await CountAsync();
@@ -76,14 +77,14 @@ async Task WarmUpAsync()
     for (var i = 0; i < 50; i++) await http.SendAsync(Command($"help", "UWARM", "CWARM"));
 }
 
-async Task<List<string>> WaitForCardsAsync(int n)
+async Task<List<(string Channel, string Ts)>> WaitForCardsAsync(int n)
 {
     var until = DateTime.UtcNow.AddSeconds(60);
     while (DateTime.UtcNow < until)
     {
         await using var c = new SqliteConnection($"Data Source={dbPath};Mode=ReadOnly");
-        var ts = (await c.QueryAsync<string>("SELECT message_id FROM posted_messages WHERE channel_id = 'CBENCH'")).ToList();
-        if (ts.Count >= n) return ts;
+        var cards = (await c.QueryAsync<(string Channel, string Ts)>("SELECT channel_id, message_id FROM posted_messages WHERE channel_id LIKE 'CBENCH%'")).ToList();
+        if (cards.Count >= n) return cards;
         await Task.Delay(250);
     }
     throw new TimeoutException("Cards were not posted to the fake Slack within 60 s; is the outbox running?");

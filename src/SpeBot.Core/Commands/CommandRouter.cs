@@ -32,8 +32,7 @@ public sealed partial class CommandRouter
     public async Task<Reply> DispatchAsync(ChatCommand command, CancellationToken ct)
     {
         var parsed = CommandText.Parse(command.Text);
-        var workspace = await _workspaces.EnsureAsync(command.Platform, command.WorkspaceExternalId, ct);
-        var locale = await _workspaces.LocaleForAsync(workspace, command.UserId, command.LocaleHint, ct);
+        var (workspace, locale) = await _workspaces.ContextAsync(command.Platform, command.WorkspaceExternalId, command.UserId, command.LocaleHint, ct);
 
         Reply reply;
         if (parsed.Error is not null)

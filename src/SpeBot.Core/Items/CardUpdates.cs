@@ -15,11 +15,13 @@ public sealed class CardUpdates(OutboxStore outbox)
     public async Task<int> EnqueueAsync(DbConnection c, DbTransaction tx, Platform platform, long workspaceId, long itemId, CancellationToken ct)
     {
         // Cards already posted, plus cards still queued: a vote that lands while the card is in flight must still show.
+        // The key range (':' .. ';') is a prefix match that can use the dedupe_key index, unlike LIKE.
         var channels = (await c.QueryAsync<string>(new CommandDefinition("""
             SELECT channel_id FROM posted_messages WHERE item_id = @itemId AND kind = 'item_card' AND platform = @p
             UNION
-            SELECT channel_id FROM outbox WHERE kind = 'item_card' AND status = 'pending' AND platform = @p AND dedupe_key LIKE @prefix
-            """, new { itemId, p = platform.Wire(), prefix = $"item_card:{itemId}:%" }, tx, cancellationToken: ct))).ToList();
+            SELECT channel_id FROM outbox
+            WHERE dedupe_key >= @from AND dedupe_key < @to AND kind = 'item_card' AND status = 'pending' AND platform = @p
+            """, new { itemId, p = platform.Wire(), from = $"item_card:{itemId}:", to = $"item_card:{itemId};" }, tx, cancellationToken: ct))).ToList();
         foreach (var channel in channels)
         {
             await outbox.EnqueueAsync(c, tx, new OutboundMessage(platform, workspaceId, channel, OutboxKinds.CardUpdate,

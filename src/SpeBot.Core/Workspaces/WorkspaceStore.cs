@@ -38,6 +38,40 @@ public sealed class WorkspaceStore(Database db, TimeProvider clock, IOptions<Spe
         return found;
     }
 
+    /// <summary>The workspace (created on first contact) and the reader's locale, in one read on the hot path.</summary>
+    public async Task<(Workspace Workspace, string Locale)> ContextAsync(Platform platform, string externalId, string userId, string? hint,
+                                                                         CancellationToken ct = default)
+    {
+        var row = await db.ReadAsync(c => c.QuerySingleOrDefaultAsync<WorkspaceWithUser>(new CommandDefinition("""
+            SELECT w.id AS Id, w.platform AS Platform, w.external_id AS ExternalId, w.name AS Name, w.locale AS Locale,
+                   w.time_zone AS TimeZone, u.locale AS UserLocale
+            FROM workspaces w
+            LEFT JOIN user_settings u ON u.workspace_id = w.id AND u.user_id = @userId
+            WHERE w.platform = @platform AND w.external_id = @externalId
+            """, new { platform = platform.Wire(), externalId, userId }, cancellationToken: ct)), ct);
+        if (row is null)
+        {
+            var created = await EnsureAsync(platform, externalId, ct);
+            return (created, ChannelLocale(created, hint));
+        }
+        var workspace = new Workspace
+        {
+            Id = row.Id, Platform = row.Platform, ExternalId = row.ExternalId, Name = row.Name, Locale = row.Locale, TimeZone = row.TimeZone,
+        };
+        return (workspace, MessageCatalog.Normalize(row.UserLocale) ?? ChannelLocale(workspace, hint));
+    }
+
+    private sealed class WorkspaceWithUser
+    {
+        public long Id { get; init; }
+        public string Platform { get; init; } = "";
+        public string ExternalId { get; init; } = "";
+        public string? Name { get; init; }
+        public string? Locale { get; init; }
+        public string? TimeZone { get; init; }
+        public string? UserLocale { get; init; }
+    }
+
     private const string Columns = "id AS Id, platform AS Platform, external_id AS ExternalId, name AS Name, locale AS Locale, time_zone AS TimeZone";
     private const string SelectById = $"SELECT {Columns} FROM workspaces WHERE id = @id";
     private const string SelectByExternal = $"SELECT {Columns} FROM workspaces WHERE platform = @platform AND external_id = @externalId";

@@ -9,8 +9,10 @@ public sealed class AckBudget(TimeProvider clock)
 {
     public async Task<(bool InTime, Task<T> Work)> RunAsync<T>(Func<CancellationToken, Task<T>> work, TimeSpan budget)
     {
-        var task = Task.Run(() => work(CancellationToken.None));
-        var winner = await Task.WhenAny(task, Task.Delay(budget, clock));
+        var task = work(CancellationToken.None);
+        if (task.IsCompleted) return (true, task);
+        using var timeout = new CancellationTokenSource(budget, clock);
+        var winner = await Task.WhenAny(task, Task.Delay(Timeout.InfiniteTimeSpan, timeout.Token));
         return (winner == task, task);
     }
 }
