@@ -13,6 +13,8 @@ public static class OutboxKinds
     public const string Reply = "reply";
     public const string Home = "home";
     public const string Export = "export";
+    /// <summary>A channel digest, edited in place when its period runs again (body.Key = schedule id + period).</summary>
+    public const string Digest = "digest";
 }
 
 /// <summary>

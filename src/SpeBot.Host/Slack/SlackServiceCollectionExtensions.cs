@@ -26,6 +26,7 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<SlackIdentity>();
         services.AddSingleton<SlackReplies>();
         services.AddSingleton<SlackCapture>();
+        services.AddSingleton<SlackDigest>();
         services.AddSingleton<AckBudget>();
         services.AddSingleton<LateWork>();
         services.AddHostedService(sp => sp.GetRequiredService<LateWork>());
