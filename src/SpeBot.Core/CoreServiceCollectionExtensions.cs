@@ -42,6 +42,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DigestBuilder>();
         services.AddSingleton<DigestPost>();
         services.AddSingleton<IScheduledPost>(sp => sp.GetRequiredService<DigestPost>());
+        services.AddSingleton<IScheduledPost, NudgePost>();
+        services.AddSingleton<NudgeSettings>();
+        services.TryAddSingleton<IUserTimeZones, NoUserTimeZones>();
 
         // The routing table: one line per verb.
         services.AddSingleton<ICommandHandler, Propose>();
@@ -70,6 +73,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ICommandHandler, ScheduleList>();
         services.AddSingleton<ICommandHandler, Unschedule>();
         services.AddSingleton<ICommandHandler, DigestNow>();
+        services.AddSingleton<ICommandHandler, NudgesCommand>();
         services.AddSingleton<CommandRouter>();
         return services;
     }

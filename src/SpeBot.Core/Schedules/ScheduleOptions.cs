@@ -21,6 +21,16 @@ public sealed class ScheduleOptions : IValidatableObject
     [Range(1, 20, ErrorMessage = "Schedules:TopItems must be between {1} and {2}.")]
     public int TopItems { get; set; } = 5;
 
+    /// <summary>Nudges wait for working hours in the person's own zone: from this hour…</summary>
+    [Range(0, 23, ErrorMessage = "Schedules:WorkdayStartHour must be between {1} and {2}.")]
+    public int WorkdayStartHour { get; set; } = 9;
+
+    /// <summary>…to this hour (exclusive).</summary>
+    [Range(1, 24, ErrorMessage = "Schedules:WorkdayEndHour must be between {1} and {2}.")]
+    public int WorkdayEndHour { get; set; } = 18;
+
+    public DayOfWeek[] WorkDays { get; set; } = [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday];
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         for (var i = 0; i < Entries.Count; i++)

@@ -12,7 +12,7 @@ namespace SpeBot.Host.Slack;
 public sealed class SlackSender(
     SlackWebApi api, SlackRenderer renderer, SlackHome home, SlackCapture capture, ItemStore items, ItemQueries queries,
     PostedMessageStore posted, OutboxStore outbox, WorkspaceStore workspaces, Exporter exporter, TimeProvider clock,
-    IHttpClientFactory httpFactory, SlackDigest digests) : IChatSender
+    IHttpClientFactory httpFactory, SlackDigest digests, SlackNudge nudges) : IChatSender
 {
     public const string ResponseUrlClient = "slack-response-url";
 
@@ -34,6 +34,7 @@ public sealed class SlackSender(
                 OutboxKinds.Reaction => await ReactAsync(row, body, ct),
                 OutboxKinds.Export => await ExportAsync(row, body, ct),
                 OutboxKinds.Digest => await digests.SendAsync(row, body, ct),
+                OutboxKinds.Nudge => await nudges.SendAsync(row, body, ct),
                 _ => new SendResult.Permanent($"unknown outbox kind '{row.Kind}'"),
             };
         }
