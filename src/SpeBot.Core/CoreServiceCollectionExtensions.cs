@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using SpeBot.Core.Commands;
 using SpeBot.Core.Items;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SpeBot.Core.Outbox;
+using SpeBot.Core.Schedules;
 using SpeBot.Core.Storage;
 using SpeBot.Core.Text;
 using SpeBot.Core.Workspaces;
@@ -32,6 +34,17 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ItemQueries>();
         services.AddSingleton<CardUpdates>();
         services.AddSingleton<Events.Inbox>();
+        services.AddOptions<ScheduleOptions>().BindConfiguration(ScheduleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ScheduleStore>();
+        services.AddSingleton<ScheduleSeeder>();
+        services.AddSingleton<ScheduleRunner>();
+        services.TryAddSingleton<IScheduleSync, NoScheduleSync>();
+        services.AddSingleton<DigestBuilder>();
+        services.AddSingleton<DigestPost>();
+        services.AddSingleton<IScheduledPost>(sp => sp.GetRequiredService<DigestPost>());
+        services.AddSingleton<IScheduledPost, NudgePost>();
+        services.AddSingleton<NudgeSettings>();
+        services.TryAddSingleton<IUserTimeZones, NoUserTimeZones>();
 
         // The routing table: one line per verb.
         services.AddSingleton<ICommandHandler, Propose>();
@@ -56,6 +69,11 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ICommandHandler, CapacityReport>();
         services.AddSingleton<ICommandHandler, Export>();
         services.AddSingleton<ICommandHandler, Lang>();
+        services.AddSingleton<ICommandHandler, ScheduleAdd>();
+        services.AddSingleton<ICommandHandler, ScheduleList>();
+        services.AddSingleton<ICommandHandler, Unschedule>();
+        services.AddSingleton<ICommandHandler, DigestNow>();
+        services.AddSingleton<ICommandHandler, NudgesCommand>();
         services.AddSingleton<CommandRouter>();
         return services;
     }

@@ -13,6 +13,10 @@ public static class OutboxKinds
     public const string Reply = "reply";
     public const string Home = "home";
     public const string Export = "export";
+    /// <summary>A channel digest, edited in place when its period runs again (body.Key = schedule id + period).</summary>
+    public const string Digest = "digest";
+    /// <summary>A DM with one person's stale claims; held until working hours in their zone.</summary>
+    public const string Nudge = "nudge";
 }
 
 /// <summary>

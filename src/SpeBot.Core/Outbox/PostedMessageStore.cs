@@ -35,4 +35,17 @@ public sealed class PostedMessageStore(Database db, TimeProvider clock)
         (await db.ReadAsync(c => c.QueryAsync<PostedMessage>(new CommandDefinition(
             "SELECT * FROM posted_messages WHERE item_id = @itemId AND kind = 'item_card' ORDER BY created_at",
             new { itemId }, cancellationToken: ct)), ct)).ToList();
+
+    /// <summary>A message SpeBot posted for a reference (a digest's schedule and period), so a re-run edits it in place.</summary>
+    public Task<PostedMessage?> FindByRefAsync(Platform platform, string channelId, string kind, string refId, CancellationToken ct = default) =>
+        db.ReadAsync(c => c.QueryFirstOrDefaultAsync<PostedMessage>(new CommandDefinition(
+            "SELECT * FROM posted_messages WHERE platform = @p AND channel_id = @channelId AND kind = @kind AND ref_id = @refId ORDER BY created_at",
+            new { p = platform.Wire(), channelId, kind, refId }, cancellationToken: ct)), ct);
+
+    public Task RecordAsync(PostedMessage m, CancellationToken ct = default) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            await RecordAsync(c, tx, m, ct);
+            return 0;
+        }, ct);
 }

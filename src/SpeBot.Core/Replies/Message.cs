@@ -14,3 +14,6 @@ public sealed record UserRef(string Id);
 
 /// <summary>An argument that is itself a catalog key (a category or status name), localised with the rest.</summary>
 public sealed record KeyRef(string Key);
+
+/// <summary>An argument that renders as a link to a platform channel (validated id, never free text).</summary>
+public sealed record ChannelMention(string Id);

@@ -9,6 +9,9 @@ public interface ITextStyle
 {
     string Escape(string userText);
     string Mention(UserRef user);
+
+    /// <summary>A channel link; styles without channel markup show the id as text.</summary>
+    string Channel(ChannelMention channel) => Escape("#" + channel.Id);
 }
 
 /// <summary>Every user-facing string, in English and Japanese, loaded from the embedded message files.</summary>
@@ -73,6 +76,7 @@ public sealed class MessageCatalog
     {
         null => "",
         UserRef u => style.Mention(u),
+        ChannelMention ch => style.Channel(ch),
         IEnumerable<UserRef> users => string.Join(", ", users.Select(style.Mention)),
         KeyRef k => Template(locale, k.Key),
         Message m => Format(locale, m, style),

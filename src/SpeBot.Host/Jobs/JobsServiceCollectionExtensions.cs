@@ -1,3 +1,6 @@
+using Quartz;
+using SpeBot.Core.Schedules;
+
 namespace SpeBot.Host.Jobs;
 
 public static class JobsServiceCollectionExtensions
@@ -10,6 +13,19 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddHostedService<ClaimExpiryJob>();
+        services.AddSchedules();
         return services;
+    }
+
+    /// <summary>Quartz in memory supplies time; SpeBot's schedule_runs table supplies once-only (architecture §5).</summary>
+    private static void AddSchedules(this IServiceCollection services)
+    {
+        // Quartz takes the container's TimeProvider (the one registered by AddSpeBotCore, a fake in tests).
+        services.AddQuartz(q => q.UseInMemoryStore(_ => { }));
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddTransient<ScheduledRunJob>();
+        services.AddSingleton<ScheduleSync>();
+        services.AddSingleton<IScheduleSync>(sp => sp.GetRequiredService<ScheduleSync>());
+        services.AddHostedService<ScheduleStartup>();
     }
 }

@@ -135,6 +135,7 @@ public sealed class SlackInteractions(
             SlackRenderer.DetailsAction => await VerbOnItemAsync("show", action.Value, workspace, ct),
             SlackRenderer.PageAction => action.Value,
             SlackRenderer.MoreAction => await MenuCommandAsync(action.SelectedOption?.Value, workspace, ct),
+            SlackNudge.Action => await NudgeCommandAsync(action.Value, workspace, locale, ct),
             _ => null,
         };
         if (text is null || channel is null) return Results.Ok();
@@ -158,6 +159,15 @@ public sealed class SlackInteractions(
         var parts = value?.Split(':', 2);
         if (parts is not { Length: 2 } || !SlackRenderer.MenuVerbs.Contains(parts[0])) return null;
         return await VerbOnItemAsync(parts[0], parts[1], workspace, ct);
+    }
+
+    /// <summary>Nudge buttons: "update:id" records progress (keeps the claim alive), "release:id", "done:id".</summary>
+    private async Task<string?> NudgeCommandAsync(string? value, Workspace workspace, string locale, CancellationToken ct)
+    {
+        var parts = value?.Split(':', 2);
+        if (parts is not { Length: 2 } || parts[0] is not ("update" or "release" or "done")) return null;
+        var command = await VerbOnItemAsync(parts[0], parts[1], workspace, ct);
+        return command is not null && parts[0] == "update" ? $"{command} \"{SlackText.ToPlain(renderer.T(locale, "nudge.still_note"))}\"" : command;
     }
 
     private async Task<string?> VerbOnItemAsync(string verb, string? value, Workspace workspace, CancellationToken ct) =>

@@ -12,7 +12,7 @@ namespace SpeBot.Host.Slack;
 public sealed class SlackSender(
     SlackWebApi api, SlackRenderer renderer, SlackHome home, SlackCapture capture, ItemStore items, ItemQueries queries,
     PostedMessageStore posted, OutboxStore outbox, WorkspaceStore workspaces, Exporter exporter, TimeProvider clock,
-    IHttpClientFactory httpFactory) : IChatSender
+    IHttpClientFactory httpFactory, SlackDigest digests, SlackNudge nudges) : IChatSender
 {
     public const string ResponseUrlClient = "slack-response-url";
 
@@ -33,6 +33,8 @@ public sealed class SlackSender(
                 OutboxKinds.Capture => await capture.RunAsync(row, body, ct),
                 OutboxKinds.Reaction => await ReactAsync(row, body, ct),
                 OutboxKinds.Export => await ExportAsync(row, body, ct),
+                OutboxKinds.Digest => await digests.SendAsync(row, body, ct),
+                OutboxKinds.Nudge => await nudges.SendAsync(row, body, ct),
                 _ => new SendResult.Permanent($"unknown outbox kind '{row.Kind}'"),
             };
         }

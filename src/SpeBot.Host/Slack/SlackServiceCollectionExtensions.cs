@@ -27,6 +27,9 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<SlackIdentity>();
         services.AddSingleton<SlackReplies>();
         services.AddSingleton<SlackCapture>();
+        services.AddSingleton<SlackDigest>();
+        services.AddSingleton<SlackNudge>();
+        services.AddSingleton<SpeBot.Core.Schedules.IUserTimeZones, SlackUserTimeZones>();
         services.AddSingleton<AckBudget>();
         services.AddSingleton<LateWork>();
         services.AddHostedService(sp => sp.GetRequiredService<LateWork>());

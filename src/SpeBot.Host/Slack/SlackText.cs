@@ -31,6 +31,8 @@ public sealed partial class SlackText : ITextStyle
 
     public static bool IsUserId(string id) => UserId().IsMatch(id);
 
+    public string Channel(ChannelMention channel) => ChannelId().IsMatch(channel.Id) ? $"<#{channel.Id}>" : EscapeText("#" + channel.Id);
+
     /// <summary>
     /// Slack wire text (a message, a command's text) → plain text to store: mentions and links become readable
     /// words, entities are decoded. Stored text is escaped again whenever it is shown.
@@ -68,7 +70,9 @@ public sealed partial class SlackText : ITextStyle
             sb.Append(Unescape(wire[last..m.Index]));
             var inner = m.Groups[1].Value;
             var id = inner.StartsWith('@') ? inner[1..].Split('|')[0] : "";
-            sb.Append(IsUserId(id) ? $"<@{id}>" : ToPlain(m.Value));
+            // Channel links keep their id in the neutral <#C…> form, which /spe schedule reads.
+            var channel = inner.StartsWith('#') ? inner[1..].Split('|')[0] : "";
+            sb.Append(IsUserId(id) ? $"<@{id}>" : ChannelId().IsMatch(channel) ? $"<#{channel}>" : ToPlain(m.Value));
             last = m.Index + m.Length;
         }
         sb.Append(Unescape(wire[last..]));
@@ -77,6 +81,9 @@ public sealed partial class SlackText : ITextStyle
 
     private static string Unescape(string s) =>
         s.Replace("&lt;", "<", StringComparison.Ordinal).Replace("&gt;", ">", StringComparison.Ordinal).Replace("&amp;", "&", StringComparison.Ordinal);
+
+    [GeneratedRegex("^[CGD][A-Z0-9]{2,20}$")]
+    private static partial Regex ChannelId();
 
     [GeneratedRegex("^[UW][A-Z0-9]{2,20}$")]
     private static partial Regex UserId();
