@@ -16,12 +16,15 @@ public sealed class CardUpdates(OutboxStore outbox)
     {
         // Cards already posted, plus cards still queued: a vote that lands while the card is in flight must still show.
         // The key range (':' .. ';') is a prefix match that can use the dedupe_key index, unlike LIKE.
-        var channels = (await c.QueryAsync<string>(new CommandDefinition("""
-            SELECT channel_id FROM posted_messages WHERE item_id = @itemId AND kind = 'item_card' AND platform = @p
-            UNION
-            SELECT channel_id FROM outbox
-            WHERE dedupe_key >= @from AND dedupe_key < @to AND kind = 'item_card' AND status = 'pending' AND platform = @p
-            """, new { itemId, p = platform.Wire(), from = $"item_card:{itemId}:", to = $"item_card:{itemId};" }, tx, cancellationToken: ct))).ToList();
+        var posted = await c.QueryAsync<string>(new CommandDefinition(
+            "SELECT channel_id FROM posted_messages WHERE item_id = @itemId AND kind = 'item_card' AND platform = @p",
+            new { itemId, p = platform.Wire() }, tx, cancellationToken: ct));
+        // Only the key range in SQL, so the unique dedupe_key index answers it whatever the backlog; the rest is filtered here.
+        var queued = await c.QueryAsync<(string ChannelId, string Status, string Platform)>(new CommandDefinition(
+            "SELECT channel_id, status, platform FROM outbox WHERE dedupe_key >= @from AND dedupe_key < @to",
+            new { from = $"item_card:{itemId}:", to = $"item_card:{itemId};" }, tx, cancellationToken: ct));
+        var channels = posted.Concat(queued.Where(q => q.Status == "pending" && q.Platform == platform.Wire()).Select(q => q.ChannelId))
+            .Distinct().ToList();
         foreach (var channel in channels)
         {
             await outbox.EnqueueAsync(c, tx, new OutboundMessage(platform, workspaceId, channel, OutboxKinds.CardUpdate,

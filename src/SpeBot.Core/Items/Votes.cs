@@ -76,7 +76,7 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
         var stillReacting = await c.ExecuteScalarAsync<long>(new CommandDefinition("""
             SELECT COUNT(*) FROM reaction_states s
             JOIN posted_messages m ON m.platform = s.platform AND m.channel_id = s.channel_id AND m.message_id = s.message_id
-            WHERE m.item_id IN (SELECT id FROM items WHERE id = @itemId OR merged_into = @itemId)
+            WHERE (m.item_id = @itemId OR m.item_id IN (SELECT id FROM items WHERE merged_into = @itemId))
               AND m.kind = 'item_card' AND s.user_id = @UserId AND s.present = 1 AND s.reaction IN @voteReactions
             """, new { itemId, r.UserId, voteReactions }, tx, cancellationToken: ct)) > 0;
         int changed;

@@ -38,24 +38,26 @@ public sealed class OutboxStore(Database db, TimeProvider clock)
     }
 
     /// <summary>
-    /// Leases due rows, oldest first. A row waits while an older pending row for the same channel exists,
-    /// which keeps per-channel order (a card before its updates).
+    /// Leases due rows, oldest first, only the oldest pending row of each channel (which keeps per-channel order:
+    /// a card before its updates). Candidates are found on a read connection, beside the writer; the lease itself
+    /// is a primary-key update that re-checks each row, so a backlog never stalls other writes.
     /// </summary>
     public async Task<IReadOnlyList<OutboxRow>> ClaimDueAsync(int max, TimeSpan lease, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
+        var args = new { now = Iso.Of(now), lease = Iso.Of(now + lease), max };
+        var candidates = (await db.ReadAsync(c => c.QueryAsync<long>(new CommandDefinition("""
+            SELECT o.id FROM (SELECT MIN(id) AS id FROM outbox WHERE status = 'pending' GROUP BY platform, channel_id) head
+            JOIN outbox o ON o.id = head.id
+            WHERE o.next_attempt_at <= @now AND (o.locked_until IS NULL OR o.locked_until <= @now)
+            ORDER BY o.id LIMIT @max
+            """, args, cancellationToken: ct)), ct)).ToList();
+        if (candidates.Count == 0) return [];
         return (await db.WriteAsync((c, tx) => c.QueryAsync<OutboxRow>(new CommandDefinition("""
             UPDATE outbox SET locked_until = @lease
-            WHERE id IN (
-              SELECT o.id FROM outbox o
-              WHERE o.status = 'pending' AND o.next_attempt_at <= @now
-                AND (o.locked_until IS NULL OR o.locked_until <= @now)
-                AND NOT EXISTS (SELECT 1 FROM outbox p
-                                WHERE p.status = 'pending' AND p.platform = o.platform AND p.channel_id = o.channel_id
-                                  AND p.id < o.id)
-              ORDER BY o.id LIMIT @max)
+            WHERE id IN @candidates AND status = 'pending' AND (locked_until IS NULL OR locked_until <= @now)
             RETURNING id, platform, workspace_id, channel_id, kind, body, dedupe_key, version, attempts, external_id
-            """, new { now = Iso.Of(now), lease = Iso.Of(now + lease), max }, tx, cancellationToken: ct)), ct)).OrderBy(r => r.Id).ToList();
+            """, new { args.now, args.lease, candidates }, tx, cancellationToken: ct)), ct)).OrderBy(r => r.Id).ToList();
     }
 
     /// <summary>Marks the row sent unless a coalescing write bumped its version meanwhile (then it stays pending and goes again).</summary>

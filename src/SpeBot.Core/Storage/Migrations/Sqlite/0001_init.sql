@@ -64,6 +64,7 @@ CREATE TABLE items (
 CREATE UNIQUE INDEX ux_items_source ON items (workspace_id, source_channel, source_message_id)
   WHERE source_message_id IS NOT NULL;
 CREATE INDEX ix_items_status ON items (workspace_id, status);
+CREATE INDEX ix_items_merged ON items (merged_into) WHERE merged_into IS NOT NULL;
 
 CREATE TABLE votes (
   item_id    INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
@@ -136,7 +137,9 @@ CREATE TABLE outbox (
   created_at      TEXT NOT NULL,
   sent_at         TEXT
 );
-CREATE INDEX ix_outbox_due ON outbox (status, next_attempt_at);
+-- Partial indexes: sent rows pile up, but only pending and dead rows are ever searched.
+CREATE INDEX ix_outbox_due ON outbox (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX ix_outbox_dead ON outbox (id) WHERE status = 'dead';
 -- Per-channel order: "is an older row for this channel still pending?" must not scan the backlog.
 CREATE INDEX ix_outbox_channel_pending ON outbox (platform, channel_id, id) WHERE status = 'pending';
 
