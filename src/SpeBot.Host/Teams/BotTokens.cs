@@ -17,17 +17,21 @@ public interface IBotTokenSource
 public sealed class MsalBotTokenSource : IBotTokenSource
 {
     private static readonly string[] Scopes = ["https://api.botframework.com/.default"];
-    private readonly IConfidentialClientApplication _app;
+    private readonly Lazy<IConfidentialClientApplication> _app;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public MsalBotTokenSource(IOptions<TeamsOptions> options)
     {
-        var o = options.Value;
-        var tenant = o.MultiTenant ? "botframework.com" : o.TenantId;
-        _app = ConfidentialClientApplicationBuilder.Create(o.AppId)
-            .WithClientSecret(o.AppPassword)
-            .WithAuthority($"{o.AuthorityHost.TrimEnd('/')}/{tenant}")
-            .Build();
+        // Built on first use: in anonymous local mode there are no credentials and no token is ever asked for.
+        _app = new Lazy<IConfidentialClientApplication>(() =>
+        {
+            var o = options.Value;
+            var tenant = o.MultiTenant ? "botframework.com" : o.TenantId;
+            return ConfidentialClientApplicationBuilder.Create(o.AppId)
+                .WithClientSecret(o.AppPassword)
+                .WithAuthority($"{o.AuthorityHost.TrimEnd('/')}/{tenant}")
+                .Build();
+        });
     }
 
     public async Task<string> GetTokenAsync(bool forceRefresh, CancellationToken ct = default)
@@ -35,7 +39,7 @@ public sealed class MsalBotTokenSource : IBotTokenSource
         await _gate.WaitAsync(ct);
         try
         {
-            var result = await _app.AcquireTokenForClient(Scopes).WithForceRefresh(forceRefresh).ExecuteAsync(ct);
+            var result = await _app.Value.AcquireTokenForClient(Scopes).WithForceRefresh(forceRefresh).ExecuteAsync(ct);
             return result.AccessToken;
         }
         finally
