@@ -9,7 +9,8 @@ public static class AdaptiveCards
     public const string Version = "1.5";
     /// <summary>Teams' card budget is well above this; staying under 28 KB keeps every card postable anywhere.</summary>
     public const int MaxCardBytes = 28 * 1024;
-    public const int MaxTextBlock = 2_000;
+    /// <summary>A guard only: titles (150) and details (3000) are capped before escaping, so this never cuts an entity in practice.</summary>
+    public const int MaxTextBlock = 20_000;
 
     public static JsonObject Card(IEnumerable<JsonNode> body, IEnumerable<JsonNode>? actions = null, JsonArray? mentions = null)
     {
