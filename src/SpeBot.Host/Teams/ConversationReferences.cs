@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Dapper;
-using SpeBot.Core;
 using SpeBot.Core.Storage;
 
 namespace SpeBot.Host.Teams;
@@ -46,6 +45,4 @@ public sealed class ConversationReferences(Database db, TimeProvider clock)
         return new ConversationReference(ServiceUrls.BaseConversation(id), a.ServiceUrl, type, a.TenantId, a.Recipient?.Id,
             a.Data("team", "id"), a.Data("channel", "id"), a.Locale);
     }
-
-    internal static Platform Platform => Platform.Teams;
 }
