@@ -2,6 +2,7 @@ using SpeBot.Core;
 using SpeBot.Host.Health;
 using SpeBot.Host.Jobs;
 using SpeBot.Host.Slack;
+using SpeBot.Host.Teams;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
@@ -10,10 +11,12 @@ builder.Services.AddSpeBotCore();
 builder.Services.AddJobs();
 builder.Services.AddSpeBotHealth();
 builder.AddSlack();
+builder.AddTeams();
 
 var app = builder.Build();
 app.MapHealth();
 app.MapSlack();
+app.MapTeams();
 app.Run();
 
 /// <summary>Entry point; public so WebApplicationFactory can host it in tests.</summary>

@@ -7,10 +7,13 @@ using SpeBot.Core.Storage;
 
 namespace SpeBot.Core.Items;
 
-/// <summary>A reaction added or removed on a message, as the platform reported it.</summary>
+/// <summary>
+/// A reaction added or removed on a message, as the platform reported it. <paramref name="VoteReactions"/> overrides
+/// the configured vote set when a platform names its reactions differently (Teams "like" vs Slack "+1").
+/// </summary>
 public sealed record ReactionChange(
     Platform Platform, long WorkspaceId, string ChannelId, string MessageId, string UserId, string Reaction, bool Added,
-    string EventTs, string? EventKey);
+    string EventTs, string? EventKey, string[]? VoteReactions = null);
 
 public enum ReactionOutcome { Duplicate, Stale, Ignored, VoteAdded, VoteRemoved, Unchanged, CaptureQueued, ClaimRequested }
 
@@ -45,8 +48,9 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
             var message = await posted.FindAsync(c, tx, r.Platform, r.ChannelId, r.MessageId, ct);
             if (message is { Kind: "item_card", ItemId: { } itemId })
             {
-                if (o.VoteReactions.Contains(r.Reaction, StringComparer.Ordinal))
-                    return new ReactionResult(await ReconcileReactionVoteAsync(c, tx, r, itemId, o.VoteReactions, ct), itemId);
+                var voteSet = r.VoteReactions ?? o.VoteReactions;
+                if (voteSet.Contains(r.Reaction, StringComparer.Ordinal))
+                    return new ReactionResult(await ReconcileReactionVoteAsync(c, tx, r, itemId, voteSet, ct), itemId);
                 // Claiming has its own rules and transaction (Lifecycle); the caller runs it after this commit.
                 if (r.Added && r.Reaction == o.ClaimReaction) return new ReactionResult(ReactionOutcome.ClaimRequested, itemId);
                 return new ReactionResult(ReactionOutcome.Ignored, itemId);
@@ -99,11 +103,22 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
         return stillReacting ? ReactionOutcome.VoteAdded : ReactionOutcome.VoteRemoved;
     }
 
-    /// <summary>The Vote button: adds the person's vote, or withdraws it if they already voted (by any means).</summary>
-    public async Task<(Item Item, bool Voted)> ToggleAsync(Platform platform, long itemId, string userId, string? channelId, CancellationToken ct)
+    /// <summary>
+    /// The Vote button: adds the person's vote, or withdraws it if they already voted (by any means).
+    /// With an <paramref name="eventKey"/> a retried click (same key) changes nothing and reports the current state.
+    /// </summary>
+    public async Task<(Item Item, bool Voted)> ToggleAsync(Platform platform, long itemId, string userId, string? channelId, CancellationToken ct,
+                                                           string? eventKey = null)
     {
         var result = await db.WriteAsync(async (c, tx) =>
         {
+            if (eventKey is not null && !await inbox.TryRecordAsync(c, tx, platform, eventKey, ct))
+            {
+                var current = await c.QuerySingleAsync<Item>(new CommandDefinition($"{ItemStore.Select} WHERE i.id = @itemId", new { itemId }, tx, cancellationToken: ct));
+                var has = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT COUNT(*) FROM votes WHERE item_id = @itemId AND voter_id = @userId", new { itemId, userId }, tx, cancellationToken: ct)) > 0;
+                return (current, has);
+            }
             var removed = await c.ExecuteAsync(new CommandDefinition(
                 "DELETE FROM votes WHERE item_id = @itemId AND voter_id = @userId", new { itemId, userId }, tx, cancellationToken: ct));
             if (removed == 0)

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SpeBot.Core;
+using SpeBot.Core.Commands;
+using SpeBot.Core.Items;
+
+namespace SpeBot.Host.Teams;
+
+/// <summary>The "Propose as SPE item" dialog (a task module holding an Adaptive Card) and reading its submission.</summary>
+public sealed class TeamsForms(TeamsRenderer renderer)
+{
+    public const string CommandId = "captureMessage";
+
+    /// <summary>composeExtension/fetchTask answer: a dialog prefilled with the message (first line title, rest detail).</summary>
+    public JsonObject FetchTaskResponse(string title, string? detail, string locale)
+    {
+        var style = renderer.NewStyle();
+        string T(string key) => renderer.T(locale, new Message(key), style);
+        var categories = new JsonArray(Category.All.Select(c => (JsonNode)new JsonObject { ["title"] = T($"category.{c}"), ["value"] = c }).ToArray());
+        JsonNode[] body =
+        [
+            AdaptiveCards.Text(T("form.source"), subtle: true),
+            new JsonObject
+            {
+                ["type"] = "Input.Text", ["id"] = "title", ["label"] = T("form.field.title"), ["value"] = title, ["isRequired"] = true,
+                ["maxLength"] = ProposalText.MaxTitle, ["errorMessage"] = T("form.error.title_required"), ["placeholder"] = T("form.field.title.hint"),
+            },
+            new JsonObject
+            {
+                ["type"] = "Input.Text", ["id"] = "detail", ["label"] = T("form.field.detail"), ["value"] = detail ?? "", ["isMultiline"] = true,
+                ["maxLength"] = ProposalText.MaxDetail,
+            },
+            new JsonObject
+            {
+                ["type"] = "Input.ChoiceSet", ["id"] = "category", ["label"] = T("form.field.category"), ["value"] = Category.Other, ["choices"] = categories,
+            },
+        ];
+        var card = AdaptiveCards.Card(body, [new JsonObject { ["type"] = "Action.Submit", ["title"] = T("form.submit") }]);
+        return new JsonObject
+        {
+            ["task"] = new JsonObject
+            {
+                ["type"] = "continue",
+                ["value"] = new JsonObject
+                {
+                    ["title"] = T("form.title"), ["height"] = "medium", ["width"] = "medium", ["card"] = AdaptiveCards.Attachment(card),
+                },
+            },
+        };
+    }
+
+    /// <summary>Title and detail from a message body; a long first line moves into the detail.</summary>
+    public static (string Title, string? Detail) Split(string plain)
+    {
+        var newline = plain.IndexOf('\n');
+        var first = (newline < 0 ? plain : plain[..newline]).Trim();
+        var rest = newline < 0 ? null : plain[(newline + 1)..].Trim();
+        if (first.Length > ProposalText.MaxTitle)
+        {
+            rest = first + (rest is null ? "" : "\n" + rest);
+            first = AdaptiveCards.Truncate(first, ProposalText.MaxTitle);
+        }
+        return (first, string.IsNullOrEmpty(rest) ? null : AdaptiveCards.Truncate(rest, ProposalText.MaxDetail));
+    }
+
+    /// <summary>The submitted dialog values; null title when missing or blank.</summary>
+    public static (string? Title, string? Detail, string Category) Read(JsonElement? data)
+    {
+        string? Field(string name) => data is { ValueKind: JsonValueKind.Object } d && d.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+            ? v.GetString()?.Trim() : null;
+        var title = Field("title");
+        var detail = Field("detail");
+        Category.TryNormalize(Field("category"), out var category);
+        return (string.IsNullOrEmpty(title) ? null : AdaptiveCards.Truncate(title, ProposalText.MaxTitle),
+                string.IsNullOrEmpty(detail) ? null : AdaptiveCards.Truncate(detail, ProposalText.MaxDetail), category);
+    }
+}

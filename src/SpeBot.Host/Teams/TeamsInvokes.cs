@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SpeBot.Core;
+using SpeBot.Core.Commands;
+using SpeBot.Core.Items;
+using SpeBot.Core.Workspaces;
+
+namespace SpeBot.Host.Teams;
+
+/// <summary>An invoke's answer: the HTTP status and the JSON body Teams shows (a card, a toast, a dialog).</summary>
+public sealed record InvokeAnswer(int Status, JsonObject? Body)
+{
+    public static InvokeAnswer Ok(JsonObject body) => new(200, body);
+    public static readonly InvokeAnswer NotImplemented = new(501, null);
+
+    public static InvokeAnswer Card(JsonObject card) => Ok(new JsonObject
+    {
+        ["statusCode"] = 200, ["type"] = "application/vnd.microsoft.card.adaptive", ["value"] = card,
+    });
+
+    public static InvokeAnswer Toast(string text) => Ok(new JsonObject
+    {
+        ["statusCode"] = 200, ["type"] = "application/vnd.microsoft.activity.message", ["value"] = text,
+    });
+
+    public static InvokeAnswer Error(string code, string message) => new(400, new JsonObject
+    {
+        ["statusCode"] = 400, ["type"] = "application/vnd.microsoft.error", ["value"] = new JsonObject { ["code"] = code, ["message"] = message },
+    });
+
+    /// <summary>Closes a message-extension dialog with a short message.</summary>
+    public static InvokeAnswer TaskMessage(string text) => Ok(new JsonObject { ["task"] = new JsonObject { ["type"] = "message", ["value"] = text } });
+}
+
+/// <summary>
+/// Card buttons (adaptiveCard/action) and the message action (composeExtension/fetchTask, submitAction).
+/// Each is idempotent under Teams' retries: votes by the invoke's activity id, captures by the source message.
+/// </summary>
+public sealed class TeamsInvokes(
+    Votes votes, Lifecycle lifecycle, Proposals proposals, ItemStore items, ItemQueries queries, WorkspaceStore workspaces,
+    CommandRouter router, TeamsRenderer renderer, TeamsForms forms)
+{
+    public async Task<InvokeAnswer> HandleAsync(Activity a, Workspace workspace, CancellationToken ct)
+    {
+        var user = a.From!.PersonId!;
+        var locale = await workspaces.LocaleForAsync(workspace, user, a.Locale, ct);
+        return a.Name switch
+        {
+            "adaptiveCard/action" => await CardActionAsync(a, workspace, user, locale, ct),
+            "composeExtension/fetchTask" => FetchTask(a, locale),
+            "composeExtension/submitAction" => await SubmitActionAsync(a, workspace, user, locale, ct),
+            _ => InvokeAnswer.NotImplemented,
+        };
+    }
+
+    private async Task<InvokeAnswer> CardActionAsync(Activity a, Workspace workspace, string user, string locale, CancellationToken ct)
+    {
+        if (a.Value is not { ValueKind: JsonValueKind.Object } v || !v.TryGetProperty("action", out var action) || action.ValueKind != JsonValueKind.Object
+            || Str(action, "type") != "Action.Execute")
+            return InvokeAnswer.Error("BadRequest", "Expected an Action.Execute action.");
+        var verb = Str(action, "verb");
+        var data = action.TryGetProperty("data", out var d) ? d : default;
+        var item = await ItemOfAsync(data.ValueKind == JsonValueKind.Object ? Str(data, "itemId") : null, workspace, ct);
+        var style = renderer.NewStyle();
+        if (item is null) return InvokeAnswer.Toast(renderer.T(locale, new Message("teams.item_gone"), style));
+        var channel = a.Conversation?.Id is { } c ? ServiceUrls.BaseConversation(c) : null;
+        var cardLocale = workspaces.ChannelLocale(workspace, a.Locale);
+
+        switch (verb)
+        {
+            case TeamsRenderer.VoteVerb:
+                var (after, _) = await votes.ToggleAsync(Platform.Teams, item.Id, user, channel, ct, eventKey: $"invoke:{a.Id}");
+                return InvokeAnswer.Card(renderer.ItemCard(queries.View(after), cardLocale));
+            case TeamsRenderer.ClaimVerb:
+                await lifecycle.ClaimAsync(new Actor(Platform.Teams, workspace.Id, user, channel), item.Number, ct);
+                return InvokeAnswer.Card(renderer.ItemCard(queries.View(await items.GetAsync(item.Id, ct) ?? item), cardLocale));
+            case TeamsRenderer.DetailsVerb:
+                var reply = await router.DispatchAsync(new ChatCommand(Platform.Teams, workspace.ExternalId, channel ?? "", user, $"show {item.Ref}", a.Locale), ct);
+                var text = string.Join("\n", reply.Lines.Select(l => renderer.T(reply.Locale ?? locale, l, style)));
+                return InvokeAnswer.Toast(TeamsMapper.HtmlToPlain(text.Replace("\n", "<br>", StringComparison.Ordinal)));
+            default:
+                return InvokeAnswer.Error("BadRequest", "Unknown verb.");
+        }
+    }
+
+    private InvokeAnswer FetchTask(Activity a, string locale)
+    {
+        var (title, detail) = TeamsForms.Split(TeamsMapper.HtmlToPlain(MessageBody(a)));
+        return InvokeAnswer.Ok(forms.FetchTaskResponse(title, detail, locale));
+    }
+
+    private async Task<InvokeAnswer> SubmitActionAsync(Activity a, Workspace workspace, string user, string locale, CancellationToken ct)
+    {
+        var style = renderer.NewStyle();
+        if (a.Value is not { ValueKind: JsonValueKind.Object } v || a.Conversation?.Id is null)
+            return InvokeAnswer.TaskMessage(renderer.T(locale, new Message("form.error.title_required"), style));
+        var (title, detail, category) = TeamsForms.Read(v.TryGetProperty("data", out var data) ? data : null);
+        var payload = v.TryGetProperty("messagePayload", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
+        if (title is null && payload.ValueKind == JsonValueKind.Object) (title, detail) = TeamsForms.Split(TeamsMapper.HtmlToPlain(MessageBody(a)));
+        if (string.IsNullOrEmpty(title)) return InvokeAnswer.TaskMessage(renderer.T(locale, new Message("form.error.title_required"), style));
+
+        var channel = ServiceUrls.BaseConversation(a.Conversation.Id);
+        SourceMessage? source = null;
+        if (payload.ValueKind == JsonValueKind.Object && Str(payload, "id") is { } messageId)
+        {
+            var author = payload.TryGetProperty("from", out var f) && f.ValueKind == JsonValueKind.Object && f.TryGetProperty("user", out var u)
+                         && u.ValueKind == JsonValueKind.Object ? Str(u, "id") : null;
+            var link = Str(payload, "linkToMessage") is { } l && l.StartsWith("https://", StringComparison.Ordinal) ? l : null;
+            source = new SourceMessage(channel, messageId, author, link, null);
+        }
+        // The source message's unique index makes a retried submit find the item the first attempt made.
+        var (item, created) = await proposals.SubmitAsync(Platform.Teams, new NewItem(workspace.Id, title, "teams", user, category, detail,
+            Source: source, ChannelId: channel), channel, ct);
+        var key = created || item.AuthorId == user ? "propose.created" : "propose.exists";
+        return InvokeAnswer.TaskMessage(TeamsMapper.HtmlToPlain(renderer.T(locale, new Message(key, new() { ["ref"] = item.Ref, ["title"] = item.Title }), style)));
+    }
+
+    private static string? MessageBody(Activity a) =>
+        a.Value is { ValueKind: JsonValueKind.Object } v && v.TryGetProperty("messagePayload", out var p) && p.ValueKind == JsonValueKind.Object
+        && p.TryGetProperty("body", out var b) && b.ValueKind == JsonValueKind.Object ? Str(b, "content") : null;
+
+    /// <summary>Button data carries the internal id; the item must belong to the clicking tenant.</summary>
+    private async Task<Item?> ItemOfAsync(string? value, Workspace workspace, CancellationToken ct)
+    {
+        if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id)) return null;
+        var item = await items.GetAsync(id, ct);
+        return item?.WorkspaceId == workspace.Id ? item : null;
+    }
+
+    private static string? Str(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}

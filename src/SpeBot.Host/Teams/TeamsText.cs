@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using SpeBot.Core;
+using SpeBot.Core.Text;
+
+namespace SpeBot.Host.Teams;
+
+/// <summary>
+/// Teams text rules for one rendering: user text is entity-escaped (&amp;, &lt;, &gt;) so it can never become
+/// markup or a mention; a mention is emitted only for a well-formed id (Entra object id or 29: user id) and
+/// collected as the entity Teams needs to show it.
+/// </summary>
+public sealed partial class TeamsText(TeamsPeople people) : ITextStyle
+{
+    private readonly Dictionary<string, JsonObject> _mentions = new(StringComparer.Ordinal);
+
+    public string Escape(string userText) => EscapeText(userText);
+
+    public static string EscapeText(string text)
+    {
+        if (text.AsSpan().IndexOfAny('&', '<', '>') < 0) return text;
+        var sb = new StringBuilder(text.Length + 16);
+        foreach (var ch in text) sb.Append(ch switch { '&' => "&amp;", '<' => "&lt;", '>' => "&gt;", _ => ch.ToString() });
+        return sb.ToString();
+    }
+
+    public string Mention(UserRef user)
+    {
+        if (!IsUserId(user.Id)) return EscapeText(user.Id);
+        var name = EscapeText(people.NameOf(user.Id) ?? user.Id);
+        var text = $"<at>{name}</at>";
+        _mentions[user.Id] = new JsonObject
+        {
+            ["type"] = "mention", ["text"] = text, ["mentioned"] = new JsonObject { ["id"] = user.Id, ["name"] = name },
+        };
+        return text;
+    }
+
+    /// <summary>The mention entities for the text rendered so far (for activity.entities or a card's msteams.entities).</summary>
+    public JsonArray Entities() => new(_mentions.Values.Select(m => (JsonNode)m.DeepClone()).ToArray());
+
+    public static bool IsUserId(string id) => Guid.TryParse(id, out _) || TeamsUserId().IsMatch(id);
+
+    [GeneratedRegex("^29:[A-Za-z0-9_\\-]{8,200}$")]
+    private static partial Regex TeamsUserId();
+}
+
+/// <summary>
+/// Display names Teams sent with validated activities, so mentions read as names. In memory only:
+/// after a restart a mention shows the id until that person writes again.
+/// </summary>
+public sealed class TeamsPeople
+{
+    private const int Max = 10_000;
+    private readonly ConcurrentDictionary<string, string> _names = new(StringComparer.Ordinal);
+
+    public void Remember(ChannelAccount? who)
+    {
+        if (who?.PersonId is not { } id || string.IsNullOrWhiteSpace(who.Name) || _names.Count >= Max) return;
+        _names[id] = who.Name.Length > 100 ? who.Name[..100] : who.Name;
+    }
+
+    public string? NameOf(string id) => _names.TryGetValue(id, out var n) ? n : null;
+}

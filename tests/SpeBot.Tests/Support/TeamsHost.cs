@@ -1,0 +1,72 @@
+using System.Text.Json.Nodes;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Moq;
+using SpeBot.Host.Teams;
+
+namespace SpeBot.Tests.Support;
+
+/// <summary>Base for tests that drive the host through /api/messages with locally minted tokens and a fake Connector.</summary>
+public abstract class TeamsHost : IAsyncLifetime
+{
+    protected BotFrameworkIdentity Bot { get; private set; } = null!;
+    protected SpeBotFactory Factory { get; private set; } = null!;
+    protected HttpClient Client { get; private set; } = null!;
+    protected Mock<IBotTokenSource> Tokens { get; } = new();
+
+    protected virtual Dictionary<string, string?> Settings => [];
+
+    public async Task InitializeAsync()
+    {
+        Bot = await BotFrameworkIdentity.StartAsync();
+        Tokens.Setup(t => t.GetTokenAsync(It.IsAny<bool>(), It.IsAny<CancellationToken>())).ReturnsAsync("outbound-test-token");
+        var settings = new Dictionary<string, string?>
+        {
+            ["Teams:AppId"] = BotFrameworkIdentity.AppId,
+            ["Teams:AppPassword"] = "not-a-real-secret",
+            ["Teams:TenantId"] = BotFrameworkIdentity.TenantId,
+            ["Teams:OpenIdMetadataUrl"] = Bot.MetadataUrl,
+            ["Teams:AllowedServiceUrls:0"] = Bot.ServiceUrl,
+        };
+        foreach (var (k, v) in Settings) settings[k] = v;
+        Factory = new SpeBotFactory(null, settings, s => s.Replace(ServiceDescriptor.Singleton(Tokens.Object)));
+        Client = Factory.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        await Bot.DisposeAsync();
+    }
+
+    protected Task<HttpResponseMessage> SendAsync(JsonNode activity, string? token = null) =>
+        Client.SendAsync(ActivityBuilder.Request(activity, token ?? Bot.Token()));
+
+    protected async Task<JsonObject> InvokeAsync(JsonNode activity)
+    {
+        var response = await SendAsync(activity);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+    }
+
+    /// <summary>Proposes in the channel and waits for the card; returns the item id and the card's activity id.</summary>
+    protected async Task<(long ItemId, string CardId)> ProposeAsync(string title, string id = "1700000000001")
+    {
+        var response = await SendAsync(ActivityBuilder.ChannelMention(Bot.ServiceUrl, $"propose {title}", id));
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        await SpeBotFactory.WaitUntilAsync(() => Query<long>("SELECT COUNT(*) FROM posted_messages WHERE platform = 'teams'").Single() > 0, what: "card recorded");
+        var row = Query<(long ItemId, string MessageId)>(
+            "SELECT item_id AS ItemId, message_id AS MessageId FROM posted_messages ORDER BY created_at DESC, rowid DESC LIMIT 1").Single();
+        return (row.ItemId, row.MessageId);
+    }
+
+    protected IReadOnlyList<T> Query<T>(string sql, object? args = null)
+    {
+        using var c = new SqliteConnection($"Data Source={Factory.DatabasePath}");
+        c.Open();
+        return c.Query<T>(sql, args).ToList();
+    }
+}
