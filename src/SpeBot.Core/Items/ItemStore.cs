@@ -24,30 +24,27 @@ public sealed class ItemStore(Database db, TimeProvider clock)
         }
 
         var now = Iso.Of(clock.GetUtcNow());
-        var number = await c.ExecuteScalarAsync<long>(new CommandDefinition("""
-            UPDATE workspaces SET next_item_number = next_item_number + 1 WHERE id = @WorkspaceId
-            RETURNING next_item_number - 1
-            """, new { n.WorkspaceId }, tx, cancellationToken: ct));
-        var id = await c.ExecuteScalarAsync<long>(new CommandDefinition("""
+        // The next number comes from the (workspace_id, number) index inside the insert: one statement, and the
+        // single writer makes it race-free. Items are never deleted, so numbers are never reused.
+        var item = await c.QuerySingleAsync<Item>(new CommandDefinition("""
             INSERT INTO items (workspace_id, number, title, detail, category, status, author_platform, author_id, team,
                                source_channel, source_message_id, source_permalink, source_author_id,
                                impact, effort, created_at, updated_at)
-            VALUES (@WorkspaceId, @number, @Title, @Detail, @Category, 'proposed', @AuthorPlatform, @AuthorId, @Team,
+            VALUES (@WorkspaceId, (SELECT COALESCE(MAX(number), 0) + 1 FROM items WHERE workspace_id = @WorkspaceId),
+                    @Title, @Detail, @Category, 'proposed', @AuthorPlatform, @AuthorId, @Team,
                     @SourceChannel, @SourceMessageId, @SourcePermalink, @SourceAuthorId,
                     @Impact, @Effort, @now, @now)
-            RETURNING id
+            RETURNING *
             """, new
         {
-            n.WorkspaceId, number, n.Title, n.Detail, n.Category, n.AuthorPlatform, n.AuthorId, n.Team,
+            n.WorkspaceId, n.Title, n.Detail, n.Category, n.AuthorPlatform, n.AuthorId, n.Team,
             SourceChannel = n.Source?.ChannelId, SourceMessageId = n.Source?.MessageId,
             SourcePermalink = n.Source?.Permalink, SourceAuthorId = n.Source?.AuthorId,
             n.Impact, n.Effort, now,
         }, tx, cancellationToken: ct));
-        await AppendEventAsync(c, tx, id, n.AuthorId, "proposed", null, n.AuthorPlatform, n.ChannelId ?? n.Source?.ChannelId, ct);
-        var item = await c.QuerySingleAsync<Item>(new CommandDefinition($"{Select} WHERE i.id = @id", new { id }, tx, cancellationToken: ct));
+        await AppendEventAsync(c, tx, item.Id, n.AuthorId, "proposed", null, n.AuthorPlatform, n.ChannelId ?? n.Source?.ChannelId, ct);
         return (item, true);
     }
-
     public Task AppendEventAsync(DbConnection c, DbTransaction tx, long itemId, string actorId, string action, string? detail,
                                  string platform, string? channelId, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition("""

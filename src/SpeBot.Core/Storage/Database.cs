@@ -15,6 +15,7 @@ public sealed class Database : IAsyncDisposable
     private const int MaxBatch = 128;
     private readonly string _connectionString;
     private readonly int _busyTimeoutMs;
+    private readonly string _synchronous;
     private readonly Channel<WriteJob> _writes = Channel.CreateUnbounded<WriteJob>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lazy<Task> _writer;
     private readonly CancellationTokenSource _stopping = new();
@@ -35,6 +36,7 @@ public sealed class Database : IAsyncDisposable
             DefaultTimeout = Math.Max(1, o.BusyTimeoutMs / 1000),
         }.ToString();
         _busyTimeoutMs = o.BusyTimeoutMs;
+        _synchronous = o.Synchronous.Equals("NORMAL", StringComparison.OrdinalIgnoreCase) ? "NORMAL" : "FULL";
         FilePath = full;
         _writer = new Lazy<Task>(() => Task.Run(WriterLoopAsync));
         TypeHandlers.Register();
@@ -75,8 +77,8 @@ public sealed class Database : IAsyncDisposable
         await connection.OpenAsync();
         await using (var pragma = connection.CreateCommand())
         {
-            // FULL: an acked write survives power loss, not only a crash; group commit pays for it.
-            pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout={_busyTimeoutMs};";
+            // FULL (default): an acked write survives power loss, not only a crash; group commit pays for it.
+            pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout={_busyTimeoutMs};";
             await pragma.ExecuteNonQueryAsync();
         }
         var batch = new List<WriteJob>(MaxBatch);

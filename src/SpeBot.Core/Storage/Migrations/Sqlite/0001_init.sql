@@ -8,7 +8,6 @@ CREATE TABLE workspaces (
   name             TEXT,
   locale           TEXT,                          -- NULL: configured default
   time_zone        TEXT,                          -- IANA id; NULL: configured default
-  next_item_number INTEGER NOT NULL DEFAULT 1,
   created_at       TEXT NOT NULL,
   updated_at       TEXT NOT NULL,
   UNIQUE (platform, external_id)
