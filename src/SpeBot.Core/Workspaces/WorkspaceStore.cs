@@ -42,34 +42,20 @@ public sealed class WorkspaceStore(Database db, TimeProvider clock, IOptions<Spe
     public async Task<(Workspace Workspace, string Locale)> ContextAsync(Platform platform, string externalId, string userId, string? hint,
                                                                          CancellationToken ct = default)
     {
-        var row = await db.ReadAsync(c => c.QuerySingleOrDefaultAsync<WorkspaceWithUser>(new CommandDefinition("""
+        // Two objects from one row: the workspace, then the reader's own locale (split on "UserLocale").
+        var rows = await db.ReadAsync(c => c.QueryAsync<Workspace, string?, (Workspace Workspace, string? UserLocale)>(new CommandDefinition("""
             SELECT w.id AS Id, w.platform AS Platform, w.external_id AS ExternalId, w.name AS Name, w.locale AS Locale,
                    w.time_zone AS TimeZone, u.locale AS UserLocale
             FROM workspaces w
             LEFT JOIN user_settings u ON u.workspace_id = w.id AND u.user_id = @userId
             WHERE w.platform = @platform AND w.external_id = @externalId
-            """, new { platform = platform.Wire(), externalId, userId }, cancellationToken: ct)), ct);
-        if (row is null)
+            """, new { platform = platform.Wire(), externalId, userId }, cancellationToken: ct), (w, l) => (w, l), splitOn: "UserLocale"), ct);
+        if (rows.FirstOrDefault() is not { Workspace: not null } row)
         {
             var created = await EnsureAsync(platform, externalId, ct);
             return (created, ChannelLocale(created, hint));
         }
-        var workspace = new Workspace
-        {
-            Id = row.Id, Platform = row.Platform, ExternalId = row.ExternalId, Name = row.Name, Locale = row.Locale, TimeZone = row.TimeZone,
-        };
-        return (workspace, MessageCatalog.Normalize(row.UserLocale) ?? ChannelLocale(workspace, hint));
-    }
-
-    private sealed class WorkspaceWithUser
-    {
-        public long Id { get; init; }
-        public string Platform { get; init; } = "";
-        public string ExternalId { get; init; } = "";
-        public string? Name { get; init; }
-        public string? Locale { get; init; }
-        public string? TimeZone { get; init; }
-        public string? UserLocale { get; init; }
+        return (row.Workspace, MessageCatalog.Normalize(row.UserLocale) ?? ChannelLocale(row.Workspace, hint));
     }
 
     private const string Columns = "id AS Id, platform AS Platform, external_id AS ExternalId, name AS Name, locale AS Locale, time_zone AS TimeZone";

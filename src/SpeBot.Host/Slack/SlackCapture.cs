@@ -18,7 +18,7 @@ public sealed class SlackCapture(SlackWebApi api, Proposals proposals, IOptions<
         var message = await api.MessageAsync(row.ChannelId, body.MessageId, ct);
         if (message is null) return new SendResult.Permanent("message not found or not visible to the bot");
 
-        var (title, detail) = SlackInteractions.SplitMessage(SlackText.ToPlain(message.Text));
+        var (title, detail) = MessageSplit.Split(SlackText.ToPlain(message.Text));
         if (title.Length == 0) title = "(no text)";
         var source = new SourceMessage(row.ChannelId, body.MessageId, message.User, null, null);
         // Idempotent on the source message: a retry after a partial failure finds the item made the first time.

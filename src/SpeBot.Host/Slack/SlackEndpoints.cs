@@ -24,7 +24,7 @@ public static partial class SlackEndpoints
     {
         var log = logs.CreateLogger("SpeBot.Host.Slack");
         var o = options.Value;
-        var body = await ReadBodyAsync(http.Request, o.MaxBodyBytes, http.RequestAborted);
+        var body = await RequestBody.ReadAsync(http.Request, o.MaxBodyBytes, http.RequestAborted);
         if (body is null) return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
 
         var mediaType = MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var mt) ? mt.MediaType.Value?.ToLowerInvariant() : null;
@@ -63,21 +63,6 @@ public static partial class SlackEndpoints
             LogMalformed(log);
             return Results.BadRequest();
         }
-    }
-
-    /// <summary>The body as bytes, or null when it is over the cap (then the caller answers 413).</summary>
-    internal static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken ct)
-    {
-        if (request.ContentLength > maxBytes) return null;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > maxBytes) return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Slack request rejected: signature {Reason}")]

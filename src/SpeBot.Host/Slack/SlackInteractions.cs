@@ -63,23 +63,9 @@ public sealed class SlackInteractions(
                 Reply.Text("propose.exists", new() { ["ref"] = existing.Ref, ["title"] = existing.Title }) with { Locale = locale }), ct);
             return Results.Ok();
         }
-        var (title, detail) = SplitMessage(SlackText.ToPlain(p.Message.Text));
+        var (title, detail) = MessageSplit.Split(SlackText.ToPlain(p.Message.Text));
         var source = new SourceMessage(p.Channel.Id, p.Message.Ts, p.Message.User, null, null);
         return await OpenFormAsync(p, new FormRequest(title, detail, Source: source), locale, p.Channel.Id, ct);
-    }
-
-    internal static (string Title, string? Detail) SplitMessage(string text)
-    {
-        var trimmed = text.Trim();
-        var newline = trimmed.IndexOf('\n');
-        var first = (newline < 0 ? trimmed : trimmed[..newline]).Trim();
-        var rest = newline < 0 ? null : trimmed[(newline + 1)..].Trim();
-        if (first.Length > ProposalText.MaxTitle)
-        {
-            rest = first + (rest is null ? "" : "\n" + rest);
-            first = BlockKit.Truncate(first, ProposalText.MaxTitle);
-        }
-        return (first, string.IsNullOrEmpty(rest) ? null : BlockKit.Truncate(rest, ProposalText.MaxDetail));
     }
 
     private async Task<IResult> SubmitAsync(InteractionPayload p, Workspace workspace, CancellationToken ct)

@@ -24,7 +24,7 @@ public static partial class TeamsEndpoints
     {
         var log = logs.CreateLogger("SpeBot.Host.Teams");
         var o = options.Value;
-        var body = await ReadBodyAsync(http.Request, o.MaxBodyBytes, http.RequestAborted);
+        var body = await RequestBody.ReadAsync(http.Request, o.MaxBodyBytes, http.RequestAborted);
         if (body is null) return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         Activity? activity;
         try
@@ -67,22 +67,6 @@ public static partial class TeamsEndpoints
         return answer.Body is null ? Results.StatusCode(answer.Status)
             : Results.Text(BotJson.Serialize(answer.Body), "application/json", System.Text.Encoding.UTF8, answer.Status);
     }
-
-    /// <summary>The body as bytes, or null when it is over the cap (then the caller answers 413).</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken ct)
-    {
-        if (request.ContentLength > maxBytes) return null;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > maxBytes) return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Teams invoke {Name} missed its budget; answered early")]
     private static partial void LogSlowInvoke(ILogger log, string? name);
 

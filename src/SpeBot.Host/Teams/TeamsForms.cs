@@ -49,20 +49,6 @@ public sealed class TeamsForms(TeamsRenderer renderer)
         };
     }
 
-    /// <summary>Title and detail from a message body; a long first line moves into the detail.</summary>
-    public static (string Title, string? Detail) Split(string plain)
-    {
-        var newline = plain.IndexOf('\n');
-        var first = (newline < 0 ? plain : plain[..newline]).Trim();
-        var rest = newline < 0 ? null : plain[(newline + 1)..].Trim();
-        if (first.Length > ProposalText.MaxTitle)
-        {
-            rest = first + (rest is null ? "" : "\n" + rest);
-            first = AdaptiveCards.Truncate(first, ProposalText.MaxTitle);
-        }
-        return (first, string.IsNullOrEmpty(rest) ? null : AdaptiveCards.Truncate(rest, ProposalText.MaxDetail));
-    }
-
     /// <summary>The submitted dialog values; null title when missing or blank.</summary>
     public static (string? Title, string? Detail, string Category) Read(JsonElement? data)
     {

@@ -86,7 +86,7 @@ public sealed class TeamsInvokes(
 
     private InvokeAnswer FetchTask(Activity a, string locale)
     {
-        var (title, detail) = TeamsForms.Split(TeamsMapper.HtmlToPlain(MessageBody(a)));
+        var (title, detail) = MessageSplit.Split(TeamsMapper.HtmlToPlain(MessageBody(a)));
         return InvokeAnswer.Ok(forms.FetchTaskResponse(title, detail, locale));
     }
 
@@ -97,7 +97,7 @@ public sealed class TeamsInvokes(
             return InvokeAnswer.TaskMessage(renderer.T(locale, new Message("form.error.title_required"), style));
         var (title, detail, category) = TeamsForms.Read(v.TryGetProperty("data", out var data) ? data : null);
         var payload = v.TryGetProperty("messagePayload", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
-        if (title is null && payload.ValueKind == JsonValueKind.Object) (title, detail) = TeamsForms.Split(TeamsMapper.HtmlToPlain(MessageBody(a)));
+        if (title is null && payload.ValueKind == JsonValueKind.Object) (title, detail) = MessageSplit.Split(TeamsMapper.HtmlToPlain(MessageBody(a)));
         if (string.IsNullOrEmpty(title)) return InvokeAnswer.TaskMessage(renderer.T(locale, new Message("form.error.title_required"), style));
 
         var channel = ServiceUrls.BaseConversation(a.Conversation.Id);
