@@ -53,15 +53,15 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ICommandHandler, ShowItem>();
         services.AddSingleton<ICommandHandler, SearchItems>();
         services.AddSingleton<ICommandHandler, MyItems>();
-        services.AddSingleton<ICommandHandler, Accept>();
-        services.AddSingleton<ICommandHandler, Decline>();
-        services.AddSingleton<ICommandHandler, Withdraw>();
+        ItemVerb("accept", false, (l, a, n, _, ct) => l.AcceptAsync(a, n, ct));
+        ItemVerb("decline", true, (l, a, n, reason, ct) => l.DeclineAsync(a, n, reason, ct));
+        ItemVerb("withdraw", false, (l, a, n, _, ct) => l.WithdrawAsync(a, n, ct));
+        ItemVerb("reopen", false, (l, a, n, _, ct) => l.ReopenAsync(a, n, ct));
+        ItemVerb("claim", false, (l, a, n, _, ct) => l.ClaimAsync(a, n, ct));
+        ItemVerb("release", false, (l, a, n, _, ct) => l.ReleaseAsync(a, n, ct));
+        ItemVerb("update", true, (l, a, n, note, ct) => l.UpdateAsync(a, n, note, ct));
         services.AddSingleton<ICommandHandler, Merge>();
-        services.AddSingleton<ICommandHandler, Reopen>();
-        services.AddSingleton<ICommandHandler, Claim>();
-        services.AddSingleton<ICommandHandler, Release>();
         services.AddSingleton<ICommandHandler, Assign>();
-        services.AddSingleton<ICommandHandler, Update>();
         services.AddSingleton<ICommandHandler, Done>();
         services.AddSingleton<ICommandHandler, Maintainers>();
         services.AddSingleton<ICommandHandler, LogHours>();
@@ -76,5 +76,12 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ICommandHandler, NudgesCommand>();
         services.AddSingleton<CommandRouter>();
         return services;
+
+        void ItemVerb(string verb, bool needsText, Func<Lifecycle, Actor, long, string, CancellationToken, Task<Message>> act) =>
+            services.AddSingleton<ICommandHandler>(sp =>
+            {
+                var lifecycle = sp.GetRequiredService<Lifecycle>();
+                return new Commands.ItemVerb(verb, needsText, (a, n, text, ct) => act(lifecycle, a, n, text, ct));
+            });
     }
 }

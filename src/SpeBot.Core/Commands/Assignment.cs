@@ -2,24 +2,6 @@ using SpeBot.Core.Items;
 
 namespace SpeBot.Core.Commands;
 
-/// <summary><c>/spe claim SPE-n</c>: take it on yourself.</summary>
-public sealed class Claim(Lifecycle lifecycle) : ICommandHandler
-{
-    public string Verb => "claim";
-
-    public async Task<Reply> HandleAsync(CommandContext c, CancellationToken ct) =>
-        ItemArgs.TryItem(c, out var n, out _) ? Reply.Of(await lifecycle.ClaimAsync(c.Actor(), n, ct)) : Reply.Text("help.claim");
-}
-
-/// <summary><c>/spe release SPE-n</c>: give a claim back (the claimer or a maintainer).</summary>
-public sealed class Release(Lifecycle lifecycle) : ICommandHandler
-{
-    public string Verb => "release";
-
-    public async Task<Reply> HandleAsync(CommandContext c, CancellationToken ct) =>
-        ItemArgs.TryItem(c, out var n, out _) ? Reply.Of(await lifecycle.ReleaseAsync(c.Actor(), n, ct)) : Reply.Text("help.release");
-}
-
 /// <summary><c>/spe assign SPE-n @user</c> (maintainers).</summary>
 public sealed class Assign(Lifecycle lifecycle) : ICommandHandler
 {
@@ -32,17 +14,6 @@ public sealed class Assign(Lifecycle lifecycle) : ICommandHandler
             return Reply.Text("help.assign");
         return Reply.Of(await lifecycle.AssignAsync(c.Actor(), n, user, ct));
     }
-}
-
-/// <summary><c>/spe update SPE-n &lt;note&gt;</c>: record progress; keeps the claim from expiring.</summary>
-public sealed class Update(Lifecycle lifecycle) : ICommandHandler
-{
-    public string Verb => "update";
-
-    public async Task<Reply> HandleAsync(CommandContext c, CancellationToken ct) =>
-        ItemArgs.TryItem(c, out var n, out var note) && note.Length > 0
-            ? Reply.Of(await lifecycle.UpdateAsync(c.Actor(), n, note, ct))
-            : Reply.Text("help.update");
 }
 
 /// <summary>

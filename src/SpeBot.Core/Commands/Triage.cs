@@ -26,42 +26,18 @@ internal static class ItemArgs
     }
 }
 
-/// <summary><c>/spe accept SPE-n</c> (maintainers).</summary>
-public sealed class Accept(Lifecycle lifecycle) : ICommandHandler
+/// <summary>
+/// A verb of the form <c>&lt;verb&gt; SPE-n [text]</c> that is one Lifecycle call; the routing table
+/// (CoreServiceCollectionExtensions) lists each one with its call. Permissions live in Lifecycle.
+/// </summary>
+public sealed class ItemVerb(string verb, bool needsText, Func<Actor, long, string, CancellationToken, Task<Message>> act) : ICommandHandler
 {
-    public string Verb => "accept";
+    public string Verb => verb;
 
     public async Task<Reply> HandleAsync(CommandContext c, CancellationToken ct) =>
-        ItemArgs.TryItem(c, out var n, out _) ? Reply.Of(await lifecycle.AcceptAsync(c.Actor(), n, ct)) : Reply.Text("help.accept");
-}
-
-/// <summary><c>/spe decline SPE-n &lt;reason&gt;</c> (maintainers; the reason is required and shown on the item).</summary>
-public sealed class Decline(Lifecycle lifecycle) : ICommandHandler
-{
-    public string Verb => "decline";
-
-    public async Task<Reply> HandleAsync(CommandContext c, CancellationToken ct) =>
-        ItemArgs.TryItem(c, out var n, out var reason) && reason.Length > 0
-            ? Reply.Of(await lifecycle.DeclineAsync(c.Actor(), n, reason, ct))
-            : Reply.Text("help.decline");
-}
-
-/// <summary><c>/spe withdraw SPE-n</c>: the author takes back their own proposal.</summary>
-public sealed class Withdraw(Lifecycle lifecycle) : ICommandHandler
-{
-    public string Verb => "withdraw";
-
-    public async Task<Reply> HandleAsync(CommandContext c, CancellationToken ct) =>
-        ItemArgs.TryItem(c, out var n, out _) ? Reply.Of(await lifecycle.WithdrawAsync(c.Actor(), n, ct)) : Reply.Text("help.withdraw");
-}
-
-/// <summary><c>/spe reopen SPE-n</c> (maintainers).</summary>
-public sealed class Reopen(Lifecycle lifecycle) : ICommandHandler
-{
-    public string Verb => "reopen";
-
-    public async Task<Reply> HandleAsync(CommandContext c, CancellationToken ct) =>
-        ItemArgs.TryItem(c, out var n, out _) ? Reply.Of(await lifecycle.ReopenAsync(c.Actor(), n, ct)) : Reply.Text("help.reopen");
+        ItemArgs.TryItem(c, out var n, out var text) && (!needsText || text.Length > 0)
+            ? Reply.Of(await act(c.Actor(), n, text, ct))
+            : Reply.Text($"help.{verb}");
 }
 
 /// <summary><c>/spe merge SPE-a into SPE-b</c> (maintainers): a becomes a duplicate of b and its votes move.</summary>
