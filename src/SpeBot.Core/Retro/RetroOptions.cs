@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace SpeBot.Core.Retro;
 
@@ -23,20 +22,18 @@ public sealed class RetroOptions : IValidatableObject
 }
 
 /// <summary>"30m", "2h", "1d": a poll's length, from one minute to two weeks.</summary>
-public static partial class PollDuration
+public static class PollDuration
 {
     public static readonly TimeSpan Max = TimeSpan.FromDays(14);
 
-    [GeneratedRegex(@"^(\d{1,5})([mhd])$", RegexOptions.IgnoreCase)]
-    private static partial Regex Form();
-
+    // Parsed by hand: a generated regex would put types outside SpeBot.Core's namespaces (BoundaryTests).
     public static bool TryParse(string? text, out TimeSpan duration)
     {
         duration = default;
-        var m = Form().Match(text?.Trim() ?? "");
-        if (!m.Success) return false;
-        var n = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-        duration = char.ToLowerInvariant(m.Groups[2].Value[0]) switch
+        var t = text?.Trim() ?? "";
+        if (t.Length is < 2 or > 6 || char.ToLowerInvariant(t[^1]) is not ('m' or 'h' or 'd')
+            || !int.TryParse(t.AsSpan(0, t.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n)) return false;
+        duration = char.ToLowerInvariant(t[^1]) switch
         {
             'm' => TimeSpan.FromMinutes(n),
             'h' => TimeSpan.FromHours(n),
