@@ -45,6 +45,15 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IScheduledPost, NudgePost>();
         services.AddSingleton<NudgeSettings>();
         services.TryAddSingleton<IUserTimeZones, NoUserTimeZones>();
+        services.AddOptions<Retro.RetroOptions>().BindConfiguration(Retro.RetroOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<Retro.IDueTimers, Retro.NoDueTimers>();
+        services.AddSingleton<Retro.RetroPolls>();
+        services.AddSingleton<IScheduledPost, Retro.RetroPost>();
+        services.AddOptions<Oncall.OncallOptions>().BindConfiguration(Oncall.OncallOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Oncall.ShiftStore>();
+        services.AddSingleton<Oncall.Handoffs>();
+        services.AddSingleton<Oncall.HandoffBuilder>();
+        services.AddSingleton<IScheduledPost, Oncall.HandoffPost>();
 
         // The routing table: one line per verb.
         services.AddSingleton<ICommandHandler, Propose>();
@@ -74,6 +83,10 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ICommandHandler, Unschedule>();
         services.AddSingleton<ICommandHandler, DigestNow>();
         services.AddSingleton<ICommandHandler, NudgesCommand>();
+        services.AddSingleton<ICommandHandler, RetroCommand>();
+        services.AddSingleton<ICommandHandler, OncallCommand>();
+        services.AddSingleton<ICommandHandler, NoteCommand>();
+        services.AddSingleton<ICommandHandler, HandoffCommand>();
         services.AddSingleton<CommandRouter>();
         return services;
 

@@ -11,7 +11,8 @@ public sealed partial class CommandRouter
     /// <summary>Order of the verbs in help; verbs not listed follow alphabetically.</summary>
     private static readonly string[] HelpOrder =
         ["propose", "list", "top", "show", "search", "mine", "accept", "decline", "withdraw", "merge", "reopen", "claim", "release",
-         "assign", "update", "done", "log", "pledge", "capacity", "export", "maintainers", "lang", "help"];
+         "assign", "update", "done", "log", "pledge", "capacity", "digest", "retro", "oncall", "note", "handoff", "nudges", "schedule",
+         "schedules", "unschedule", "export", "maintainers", "lang", "help"];
 
     private readonly Dictionary<string, ICommandHandler> _handlers;
     private readonly WorkspaceStore _workspaces;

@@ -17,6 +17,14 @@ public static class OutboxKinds
     public const string Digest = "digest";
     /// <summary>A DM with one person's stale claims; held until working hours in their zone.</summary>
     public const string Nudge = "nudge";
+    /// <summary>A retro poll message (body.Key = poll id); recorded as posted kind 'poll'.</summary>
+    public const string Poll = "poll";
+    /// <summary>Re-render a poll in place: tally count while open, results once closed. Coalesces per poll.</summary>
+    public const string PollUpdate = "poll_update";
+    /// <summary>A handoff summary in the channel (body.Key = handoff id).</summary>
+    public const string Handoff = "handoff";
+    /// <summary>A DM to the incoming person with an Ack button; body.Args["reminder"] marks the one reminder.</summary>
+    public const string HandoffDm = "handoff_dm";
 }
 
 /// <summary>

@@ -14,6 +14,9 @@ public interface IScheduledPost
     string Kind { get; }
 
     Task EnqueueAsync(DbConnection c, DbTransaction tx, Schedule schedule, Period period, CancellationToken ct);
+
+    /// <summary>After the claim committed (arming one-off timers for rows it created); runs once per claimed period.</summary>
+    Task AfterCommitAsync(Schedule schedule, Period period, CancellationToken ct) => Task.CompletedTask;
 }
 
 public enum RunOutcome { Posted, AlreadyClaimed, NotDue, Gone }
@@ -44,6 +47,7 @@ public sealed partial class ScheduleRunner(
         }, ct);
         if (!claimed) return RunOutcome.AlreadyClaimed;
         signal.Notify();
+        await post.AfterCommitAsync(schedule, period, ct);
         LogPosted(schedule.Id, schedule.Kind, Iso.Of(period.At));
         return RunOutcome.Posted;
     }

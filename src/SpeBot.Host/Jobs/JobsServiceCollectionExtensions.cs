@@ -27,5 +27,9 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<ScheduleSync>();
         services.AddSingleton<IScheduleSync>(sp => sp.GetRequiredService<ScheduleSync>());
         services.AddHostedService<ScheduleStartup>();
+        // One-off timers (poll close, handoff reminder); replaces the core's no-op default.
+        services.AddTransient<DueJob>();
+        services.AddSingleton<SpeBot.Core.Retro.IDueTimers, DueTimers>();
+        services.AddHostedService<DueSweep>();
     }
 }

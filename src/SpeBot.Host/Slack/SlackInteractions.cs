@@ -11,7 +11,7 @@ namespace SpeBot.Host.Slack;
 /// <summary>Shortcuts, button clicks and modal submissions (the form field <c>payload</c>).</summary>
 public sealed class SlackInteractions(
     SlackForms forms, SlackEvidenceForm evidenceForm, Lifecycle lifecycle, SlackWebApi api, SlackRenderer renderer, SlackReplies replies, CommandRouter router, AckBudget budget,
-    LateWork late, Proposals proposals, Votes votes, ItemStore items, WorkspaceStore workspaces, IOptions<SlackOptions> slack,
+    LateWork late, SlackRhythmActions rhythm, Proposals proposals, Votes votes, ItemStore items, WorkspaceStore workspaces, IOptions<SlackOptions> slack,
     ILogger<SlackInteractions> log)
 {
     public const string GlobalShortcut = "spe_propose_global";
@@ -95,6 +95,7 @@ public sealed class SlackInteractions(
         var action = p.Actions?.FirstOrDefault();
         var channel = p.Container?.ChannelId ?? p.Channel?.Id;
         if (action is null) return Results.Ok();
+        if (await rhythm.TryHandleAsync(p, action, workspace, locale, channel, ct)) return Results.Ok();
 
         if (action.ActionId == SlackRenderer.VoteAction)
         {

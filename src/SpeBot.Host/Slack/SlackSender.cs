@@ -12,7 +12,7 @@ namespace SpeBot.Host.Slack;
 public sealed class SlackSender(
     SlackWebApi api, SlackRenderer renderer, SlackHome home, SlackCapture capture, ItemStore items, ItemQueries queries,
     PostedMessageStore posted, OutboxStore outbox, WorkspaceStore workspaces, Exporter exporter, TimeProvider clock,
-    IHttpClientFactory httpFactory, SlackDigest digests, SlackNudge nudges) : IChatSender
+    IHttpClientFactory httpFactory, SlackDigest digests, SlackNudge nudges, SlackPoll polls, SlackHandoff handoffs) : IChatSender
 {
     public const string ResponseUrlClient = "slack-response-url";
 
@@ -35,6 +35,10 @@ public sealed class SlackSender(
                 OutboxKinds.Export => await ExportAsync(row, body, ct),
                 OutboxKinds.Digest => await digests.SendAsync(row, body, ct),
                 OutboxKinds.Nudge => await nudges.SendAsync(row, body, ct),
+                OutboxKinds.Poll => await polls.PostAsync(row, body, ct),
+                OutboxKinds.PollUpdate => await polls.UpdateAsync(row, body, ct),
+                OutboxKinds.Handoff => await handoffs.SummaryAsync(row, body, ct),
+                OutboxKinds.HandoffDm => await handoffs.DirectAsync(row, body, ct),
                 _ => new SendResult.Permanent($"unknown outbox kind '{row.Kind}'"),
             };
         }

@@ -29,6 +29,9 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<SlackCapture>();
         services.AddSingleton<SlackDigest>();
         services.AddSingleton<SlackNudge>();
+        services.AddSingleton<SlackPoll>();
+        services.AddSingleton<SlackHandoff>();
+        services.AddSingleton<SlackRhythmActions>();
         services.AddSingleton<SpeBot.Core.Schedules.IUserTimeZones, SlackUserTimeZones>();
         services.AddSingleton<AckBudget>();
         services.AddSingleton<LateWork>();

@@ -13,7 +13,7 @@ public sealed class MigrationTests : IDisposable
     [
         "workspaces", "items", "votes", "reaction_states", "item_events", "posted_messages", "inbox", "outbox",
         "schedules", "schedule_runs", "capacity_pledges", "work_logs", "polls", "poll_votes", "shift_notes",
-        "conversation_refs", "maintainers", "user_settings",
+        "conversation_refs", "maintainers", "user_settings", "poll_options", "oncall_shifts", "handoffs",
     ];
 
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"spebot-migrate-{Guid.NewGuid():N}.db");
@@ -43,23 +43,21 @@ public sealed class MigrationTests : IDisposable
 
         var applied = await _migrator.MigrateAsync();
 
-        Assert.Equal(1, applied);
+        Assert.Equal(2, applied);
         var tables = await TablesAsync();
         foreach (var table in ExpectedTables) Assert.Contains(table, tables);
         Assert.Contains("schema_migrations", tables);
     }
 
     [Fact]
-    public async Task SchemaMigrationsRecordsVersionOneWithItsTime()
+    public async Task SchemaMigrationsRecordsEachVersionWithItsTime()
     {
         await _migrator.MigrateAsync();
 
         var rows = (await MigrationRowsAsync()).ToList();
-        var row = Assert.Single(rows);
-        Assert.Equal(1L, row.Version);
-        Assert.Equal("0001_init", row.Name);
-        Assert.Equal("2026-11-02T09:00:00.000Z", row.AppliedAt);
-        Assert.Equal(1, await _migrator.CurrentVersionAsync());
+        Assert.Equal([(1L, "0001_init"), (2L, "0002_retro_handoff")], rows.Select(r => (r.Version, r.Name)));
+        Assert.All(rows, r => Assert.Equal("2026-11-02T09:00:00.000Z", r.AppliedAt));
+        Assert.Equal(2, await _migrator.CurrentVersionAsync());
     }
 
     [Fact]

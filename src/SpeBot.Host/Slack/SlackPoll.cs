@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using SpeBot.Core;
+using SpeBot.Core.Capacity;
+using SpeBot.Core.Outbox;
+using SpeBot.Core.Retro;
+using SpeBot.Core.Workspaces;
+
+namespace SpeBot.Host.Slack;
+
+/// <summary>
+/// A retro poll message: buttons and a voter count while open, results once closed. Tally updates and the close
+/// re-render the same message with chat.update. Voter ids appear only in a named poll's results.
+/// </summary>
+public sealed class SlackPoll(SlackWebApi api, SlackRenderer renderer, RetroPolls polls, PostedMessageStore posted, OutboxStore outbox,
+                              WorkspaceStore workspaces, IOptions<SpeBotOptions> options)
+{
+    public const string VoteAction = "retro_vote";
+
+    public async Task<SendResult> PostAsync(OutboxRow row, OutboundBody body, CancellationToken ct)
+    {
+        if (await ViewAsync(body, ct) is not { } view) return new SendResult.Permanent("poll no longer exists");
+        var (text, blocks) = await RenderAsync(view, ct);
+        var ts = await api.PostMessageAsync(row.ChannelId, text, blocks, ct: ct);
+        return new SendResult.Sent(ts.Ts, new PostedMessage
+        {
+            Platform = "slack", ChannelId = ts.Channel, MessageId = ts.Ts, WorkspaceId = row.WorkspaceId, Kind = OutboxKinds.Poll, RefId = body.Key,
+        });
+    }
+
+    public async Task<SendResult> UpdateAsync(OutboxRow row, OutboundBody body, CancellationToken ct)
+    {
+        if (await ViewAsync(body, ct) is not { } view) return new SendResult.Permanent("poll no longer exists");
+        var message = await posted.FindByRefAsync(Platform.Slack, row.ChannelId, OutboxKinds.Poll, body.Key!, ct);
+        if (message is null)
+        {
+            return await outbox.FindAsync($"poll:{body.Key}", ct) is { Status: "pending" }
+                ? new SendResult.Deferred(TimeSpan.FromSeconds(2), "poll not posted yet")
+                : new SendResult.Permanent("no poll message to update");
+        }
+        var (text, blocks) = await RenderAsync(view, ct);
+        await api.UpdateAsync(message.ChannelId, message.MessageId, text, blocks, ct);
+        return new SendResult.Sent(message.MessageId);
+    }
+
+    private async Task<PollView?> ViewAsync(OutboundBody body, CancellationToken ct) =>
+        long.TryParse(body.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? await polls.ViewAsync(id, ct) : null;
+
+    private async Task<(string Text, JsonArray Blocks)> RenderAsync(PollView view, CancellationToken ct)
+    {
+        var workspace = await workspaces.GetAsync(view.Poll.WorkspaceId, ct);
+        var locale = workspace is null ? "en" : workspaces.ChannelLocale(workspace);
+        var zone = Weeks.Zone(workspace?.TimeZone, options.Value.DefaultTimeZone);
+        return Render(view, locale, zone);
+    }
+
+    internal (string Text, JsonArray Blocks) Render(PollView view, string locale, TimeZoneInfo zone)
+    {
+        string T(string key, Dictionary<string, object?>? args = null) => renderer.T(locale, new Message(key, args));
+        var at = TimeZoneInfo.ConvertTime(view.Poll.ClosedAt ?? view.Poll.ClosesAt, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        var title = T("retro.title");
+        var intro = T(view.Closed ? "retro.intro_closed" : "retro.intro_open", new() { ["closes"] = $"{at} ({zone.Id})" });
+        var blocks = new List<JsonObject> { BlockKit.Header(title), BlockKit.Section(intro) };
+        if (view.Poll.Anonymous) blocks.Add(BlockKit.Context(T("retro.anonymous_note")));
+        foreach (var q in view.Questions)
+        {
+            var lines = new List<string> { T($"retro.q.{q.Question}") };
+            if (q.Choices.Count == 0) lines.Add(T("retro.no_options"));
+            else if (!view.Closed) lines.AddRange(q.Choices.Select(c => "• " + T("retro.option", Args(c))));
+            else
+            {
+                lines.AddRange(q.Choices.Select(c => "• " + T(c.Winner ? "retro.result_winner" : "retro.result", Args(c)) + Voters(c)));
+                if (q.Winner is null) lines.Add(T("retro.no_votes"));
+            }
+            blocks.Add(BlockKit.Section(string.Join("\n", lines)));
+            // Results stay hidden while open: buttons carry no counts, and only the number of voters is shown below.
+            if (!view.Closed && q.Choices.Count > 0)
+            {
+                blocks.Add(BlockKit.Actions(q.Choices.Select(c => BlockKit.Button(
+                    c.Item is null ? c.OptionId : $"{c.Item.Ref} {c.Item.Title}", VoteAction,
+                    $"{view.Poll.Id.ToString(CultureInfo.InvariantCulture)}:{q.Question}:{c.OptionId}")).ToArray()));
+            }
+        }
+        if (!view.Closed) blocks.Add(BlockKit.Context(T("retro.voted", new() { ["count"] = view.VoterCount })));
+        return (BlockKit.Truncate($"{title}\n{intro}", BlockKit.MaxFallbackText), BlockKit.Limit(blocks, BlockKit.MaxBlocks));
+    }
+
+    private static Dictionary<string, object?> Args(PollChoice c) => new()
+    {
+        ["ref"] = c.Item?.Ref ?? c.OptionId, ["title"] = c.Item?.Title ?? "", ["votes"] = c.Votes,
+    };
+
+    // Mentions are built from validated ids only; an anonymous poll's choices carry no voters at all.
+    private static string Voters(PollChoice c) =>
+        c.Voters.Count == 0 ? "" : " · " + string.Join(" ", c.Voters.Select(v => SlackText.Instance.Mention(new UserRef(v))));
+}
