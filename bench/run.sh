@@ -12,7 +12,7 @@ echo "building (Release) ..."
 dotnet build src/SpeBot.Host -c Release -o "$work/bot" -v quiet -nologo >/dev/null
 dotnet build bench/SpeBot.Bench -c Release -o "$work/bench" -v quiet -nologo >/dev/null
 
-Storage__Path="$work/spebot.db" Slack__SigningSecret="$secret" Slack__BotToken="xoxb-bench" \
+env ${BOT_ENV:-} Storage__Path="$work/spebot.db" Storage__Synchronous="${SYNC:-FULL}" Slack__SigningSecret="$secret" Slack__BotToken="xoxb-bench" \
 Slack__ApiBaseUrl="http://127.0.0.1:$slack_port/api/" Slack__BotUserId="UBOT" \
 Logging__LogLevel__Default=Warning Urls="http://127.0.0.1:$bot_port" \
   dotnet "$work/bot/SpeBot.Host.dll" > "$work/bot.log" 2>&1 &

@@ -23,10 +23,11 @@ public sealed class ItemStore(Database db, TimeProvider clock)
             if (existing is not null) return (existing, false);
         }
 
-        var now = Iso.Of(clock.GetUtcNow());
+        // Stored at millisecond precision, so the returned item matches what a later read gives.
+        var now = Iso.Parse(Iso.Of(clock.GetUtcNow()));
         // The next number comes from the (workspace_id, number) index inside the insert: one statement, and the
         // single writer makes it race-free. Items are never deleted, so numbers are never reused.
-        var item = await c.QuerySingleAsync<Item>(new CommandDefinition("""
+        var row = await c.QuerySingleAsync<(long Id, long Number)>(new CommandDefinition("""
             INSERT INTO items (workspace_id, number, title, detail, category, status, author_platform, author_id, team,
                                source_channel, source_message_id, source_permalink, source_author_id,
                                impact, effort, created_at, updated_at)
@@ -34,14 +35,22 @@ public sealed class ItemStore(Database db, TimeProvider clock)
                     @Title, @Detail, @Category, 'proposed', @AuthorPlatform, @AuthorId, @Team,
                     @SourceChannel, @SourceMessageId, @SourcePermalink, @SourceAuthorId,
                     @Impact, @Effort, @now, @now)
-            RETURNING *
+            RETURNING id, number
             """, new
         {
             n.WorkspaceId, n.Title, n.Detail, n.Category, n.AuthorPlatform, n.AuthorId, n.Team,
             SourceChannel = n.Source?.ChannelId, SourceMessageId = n.Source?.MessageId,
             SourcePermalink = n.Source?.Permalink, SourceAuthorId = n.Source?.AuthorId,
-            n.Impact, n.Effort, now,
+            n.Impact, n.Effort, now = Iso.Of(now),
         }, tx, cancellationToken: ct));
+        // Built from what was just written rather than read back: reading 27 columns costs more than the insert.
+        var item = new Item
+        {
+            Id = row.Id, WorkspaceId = n.WorkspaceId, Number = row.Number, Title = n.Title, Detail = n.Detail, Category = n.Category,
+            AuthorPlatform = n.AuthorPlatform, AuthorId = n.AuthorId, Team = n.Team, SourceChannel = n.Source?.ChannelId,
+            SourceMessageId = n.Source?.MessageId, SourcePermalink = n.Source?.Permalink, SourceAuthorId = n.Source?.AuthorId,
+            Impact = n.Impact, Effort = n.Effort, CreatedAt = now, UpdatedAt = now,
+        };
         await AppendEventAsync(c, tx, item.Id, n.AuthorId, "proposed", null, n.AuthorPlatform, n.ChannelId ?? n.Source?.ChannelId, ct);
         return (item, true);
     }

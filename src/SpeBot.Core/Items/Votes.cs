@@ -75,8 +75,9 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
     private async Task<ReactionOutcome> ReconcileReactionVoteAsync(DbConnection c, DbTransaction tx, ReactionChange r, long itemId,
                                                                   string[] voteReactions, CancellationToken ct)
     {
-        var item = await c.QuerySingleAsync<Item>(new CommandDefinition($"{ItemStore.Select} WHERE i.id = @itemId", new { itemId }, tx, cancellationToken: ct));
-        if (item.MergedInto is { } target) itemId = target;
+        // Votes on the card of a merged item count for the item it was merged into.
+        if (await c.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT merged_into FROM items WHERE id = @itemId", new { itemId }, tx,
+                cancellationToken: ct)) is { } target) itemId = target;
         var stillReacting = await c.ExecuteScalarAsync<long>(new CommandDefinition("""
             SELECT COUNT(*) FROM reaction_states s
             JOIN posted_messages m ON m.platform = s.platform AND m.channel_id = s.channel_id AND m.message_id = s.message_id

@@ -109,20 +109,37 @@ public sealed class Database : IAsyncDisposable
         try
         {
             await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync();
-            for (var i = 0; i < batch.Count; i++)
+            if (batch.Count == 1)
             {
-                tx.Save("job");
+                // Alone in its transaction, a job needs no savepoint: a failure rolls the whole transaction back.
                 try
                 {
-                    results[i] = await batch[i].Work(connection, tx);
-                    tx.Release("job");
+                    results[0] = await batch[0].Work(connection, tx);
                 }
                 catch (Exception e)
                 {
-                    // Only this job's writes are undone; the rest of the group still commits.
-                    tx.Rollback("job");
-                    tx.Release("job");
-                    failures[i] = e;
+                    await tx.RollbackAsync();
+                    batch[0].Done.TrySetException(e);
+                    return;
+                }
+            }
+            else
+            {
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    tx.Save("job");
+                    try
+                    {
+                        results[i] = await batch[i].Work(connection, tx);
+                        tx.Release("job");
+                    }
+                    catch (Exception e)
+                    {
+                        // Only this job's writes are undone; the rest of the group still commits.
+                        tx.Rollback("job");
+                        tx.Release("job");
+                        failures[i] = e;
+                    }
                 }
             }
             await tx.CommitAsync();
