@@ -81,6 +81,19 @@ public sealed class OutboxStore(Database db, TimeProvider clock)
             UPDATE outbox SET status = 'dead', locked_until = NULL, last_error = @error, attempts = attempts + 1 WHERE id = @Id
             """, new { row.Id, error }, tx, cancellationToken: ct)), ct);
 
+    /// <summary>
+    /// Forgets what no retry can need any more: sent rows and processed platform event ids older than
+    /// <paramref name="age"/> (Slack retries for at most a day with Delayed Events; Teams within minutes).
+    /// Dead rows stay until someone looks at them.
+    /// </summary>
+    public Task<int> PruneAsync(TimeSpan age, CancellationToken ct = default)
+    {
+        var before = Iso.Of(clock.GetUtcNow() - age);
+        return db.WriteAsync(async (c, tx) =>
+            await c.ExecuteAsync(new CommandDefinition("DELETE FROM outbox WHERE status = 'sent' AND sent_at < @before", new { before }, tx, cancellationToken: ct))
+            + await c.ExecuteAsync(new CommandDefinition("DELETE FROM inbox WHERE received_at < @before", new { before }, tx, cancellationToken: ct)), ct);
+    }
+
     public Task<OutboxStats> StatsAsync(CancellationToken ct = default) =>
         db.ReadAsync(c => c.QuerySingleAsync<OutboxStats>(new CommandDefinition("""
             SELECT (SELECT COUNT(*) FROM outbox WHERE status = 'pending') AS pending,

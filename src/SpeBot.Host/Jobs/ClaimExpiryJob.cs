@@ -1,14 +1,20 @@
 using Microsoft.Extensions.Options;
 using SpeBot.Core;
 using SpeBot.Core.Items;
+using SpeBot.Core.Outbox;
 
 namespace SpeBot.Host.Jobs;
 
-/// <summary>Hourly: releases claims with no update for SpeBot:ClaimExpiryDays and tells each claimer.</summary>
-internal sealed partial class ClaimExpiryJob(Lifecycle lifecycle, TimeProvider clock, IOptions<SpeBotOptions> options, ILogger<ClaimExpiryJob> log)
+/// <summary>
+/// Hourly housekeeping: releases claims with no update for SpeBot:ClaimExpiryDays (telling each claimer) and
+/// prunes sent outbox rows and processed event ids older than a week, so the tables stay small.
+/// </summary>
+internal sealed partial class ClaimExpiryJob(Lifecycle lifecycle, OutboxStore outbox, TimeProvider clock, IOptions<SpeBotOptions> options,
+                                             ILogger<ClaimExpiryJob> log)
     : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+    public static readonly TimeSpan RetainFor = TimeSpan.FromDays(7);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -19,6 +25,7 @@ internal sealed partial class ClaimExpiryJob(Lifecycle lifecycle, TimeProvider c
             {
                 var released = await lifecycle.ExpireClaimsAsync(TimeSpan.FromDays(options.Value.ClaimExpiryDays), stoppingToken);
                 if (released > 0) LogReleased(released);
+                await outbox.PruneAsync(RetainFor, stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

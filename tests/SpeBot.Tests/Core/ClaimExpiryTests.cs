@@ -38,3 +38,28 @@ public sealed class ClaimExpiryTests
         Assert.Contains("claim_expired", (await t.Items.EventsAsync(1)).Select(e => e.Action));
     }
 }
+
+public sealed class OutboxPruneTests
+{
+    [Fact]
+    public async Task PruneForgetsOldSentRowsAndEventIdsButKeepsPendingAndDead()
+    {
+        using var t = new TestDatabase();
+        var ws = await t.Workspaces.EnsureAsync(Platform.Slack, "T1");
+        await t.Db.WriteAsync(async (c, tx) =>
+        {
+            foreach (var (key, status) in new[] { ("a", "sent"), ("b", "pending"), ("c", "dead") })
+                await c.ExecuteAsync("""
+                    INSERT INTO outbox (platform, workspace_id, channel_id, kind, body, dedupe_key, status, next_attempt_at, created_at, sent_at)
+                    VALUES ('slack', @Id, 'C1', 'notice', '{}', @key, @status, @now, @now, @now)
+                    """, new { ws.Id, key, status, now = SpeBot.Core.Storage.Iso.Of(t.Clock.GetUtcNow()) }, tx);
+            await new SpeBot.Core.Events.Inbox(t.Clock).TryRecordAsync(c, tx, Platform.Slack, "Ev1", default);
+            return 0;
+        });
+        Assert.Equal(0, await t.Outbox.PruneAsync(TimeSpan.FromDays(7)));
+        t.Clock.Advance(TimeSpan.FromDays(8));
+        Assert.Equal(2, await t.Outbox.PruneAsync(TimeSpan.FromDays(7)));
+        var left = await t.Db.ReadAsync(c => c.QueryAsync<string>("SELECT dedupe_key FROM outbox ORDER BY dedupe_key"));
+        Assert.Equal(["b", "c"], left);
+    }
+}
