@@ -13,7 +13,7 @@ namespace SpeBot.Host.Teams;
 /// </summary>
 public sealed class TeamsSender(
     BotConnectorClient connector, ConversationReferences references, TeamsRenderer renderer, ItemStore items, ItemQueries queries,
-    PostedMessageStore posted, OutboxStore outbox, WorkspaceStore workspaces, IOptions<TeamsOptions> options) : IChatSender
+    PostedMessageStore posted, OutboxStore outbox, WorkspaceStore workspaces, TeamsDigest digest, IOptions<TeamsOptions> options) : IChatSender
 {
     public Platform Platform => Platform.Teams;
 
@@ -30,6 +30,7 @@ public sealed class TeamsSender(
                 OutboxKinds.CardUpdate => await UpdateCardsAsync(row, body, reference, ct),
                 OutboxKinds.Notice => await NoticeAsync(row, body, reference, ct),
                 OutboxKinds.Reply => await ReplyAsync(row, body, reference, ct),
+                OutboxKinds.Digest => await digest.SendAsync(row, body, reference, await ChannelLocaleAsync(row.WorkspaceId, reference, ct), ct),
                 _ => new SendResult.Permanent($"outbox kind '{row.Kind}' is not supported on Teams"),
             };
         }
@@ -54,33 +55,13 @@ public sealed class TeamsSender(
     private async Task<string> ChannelLocaleAsync(long workspaceId, ConversationReference reference, CancellationToken ct) =>
         await workspaces.GetAsync(workspaceId, ct) is { } w ? workspaces.ChannelLocale(w, reference.Locale) : "en";
 
-    /// <summary>In a channel each card starts its own thread (create conversation); in chats it is a plain send.</summary>
+    /// <summary>In a channel each card starts its own thread; in chats it is a plain send (see <see cref="Proactive"/>).</summary>
     private async Task<SendResult> PostCardAsync(OutboxRow row, OutboundBody body, ConversationReference reference, CancellationToken ct)
     {
         var item = body.ItemId is { } id ? await items.GetAsync(id, ct) : null;
         if (item is null) return new SendResult.Permanent("item no longer exists");
         var activity = TeamsRenderer.CardActivity(renderer.ItemCard(queries.View(item), await ChannelLocaleAsync(row.WorkspaceId, reference, ct)));
-        string? messageId;
-        if (reference.IsChannel)
-        {
-            var created = await connector.CreateConversationAsync(reference.ServiceUrl, new JsonObject
-            {
-                ["isGroup"] = true,
-                ["bot"] = new JsonObject { ["id"] = reference.BotId ?? $"28:{options.Value.AppId}" },
-                ["tenantId"] = reference.TenantId,
-                ["channelData"] = new JsonObject
-                {
-                    ["channel"] = new JsonObject { ["id"] = reference.ConversationId },
-                    ["tenant"] = new JsonObject { ["id"] = reference.TenantId },
-                },
-                ["activity"] = activity,
-            }, ct);
-            messageId = created.ActivityId ?? ThreadRoot(created.Id);
-        }
-        else
-        {
-            messageId = await connector.SendAsync(reference.ServiceUrl, reference.ConversationId, activity, ct);
-        }
+        var messageId = await connector.PostAsync(reference, options.Value.AppId, activity, ct);
         if (messageId is null) return new SendResult.Transient("the Connector returned no activity id");
         return new SendResult.Sent(messageId, new PostedMessage
         {
@@ -123,12 +104,5 @@ public sealed class TeamsSender(
             ? await connector.ReplyAsync(reference.ServiceUrl, row.ChannelId, replyTo, activity, ct)
             : await connector.SendAsync(reference.ServiceUrl, row.ChannelId, activity, ct);
         return new SendResult.Sent(id);
-    }
-
-    /// <summary>"19:…@thread.tacv2;messageid=123" → "123", the thread's first message.</summary>
-    private static string? ThreadRoot(string conversationId)
-    {
-        var at = conversationId.IndexOf(";messageid=", StringComparison.OrdinalIgnoreCase);
-        return at < 0 ? null : conversationId[(at + ";messageid=".Length)..];
     }
 }

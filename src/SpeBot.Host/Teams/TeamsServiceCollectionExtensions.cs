@@ -30,6 +30,7 @@ public static class TeamsServiceCollectionExtensions
         services.AddSingleton<TeamsForms>();
         services.AddTransient<TeamsActivities>();
         services.AddTransient<TeamsInvokes>();
+        services.AddTransient<TeamsDigest>();
         services.AddTransient<IChatSender, TeamsSender>();
         return builder;
     }
