@@ -13,16 +13,19 @@ namespace SpeBot.Host.Teams;
 /// </summary>
 public sealed class TeamsSender(
     BotConnectorClient connector, ConversationReferences references, TeamsRenderer renderer, ItemStore items, ItemQueries queries,
-    PostedMessageStore posted, OutboxStore outbox, WorkspaceStore workspaces, TeamsDigest digest, IOptions<TeamsOptions> options) : IChatSender
+    PostedMessageStore posted, OutboxStore outbox, WorkspaceStore workspaces, TeamsDigest digest, DirectChats direct, IOptions<TeamsOptions> options) : IChatSender
 {
     public Platform Platform => Platform.Teams;
 
     public async Task<SendResult> SendAsync(OutboxRow row, CancellationToken ct)
     {
-        var reference = await references.FindAsync(row.ChannelId, ct);
-        if (reference is null) return new SendResult.Permanent("no conversation reference: SpeBot was never installed or addressed there");
         try
         {
+            var reference = await references.FindAsync(row.ChannelId, ct);
+            // A notice to a person (channel id = user id) opens a 1:1 chat the first time; later ones find it stored.
+            if (reference is null && row.Kind == OutboxKinds.Notice && TeamsText.IsUserId(row.ChannelId))
+                reference = await direct.OpenAsync(row.WorkspaceId, row.ChannelId, ct);
+            if (reference is null) return new SendResult.Permanent("no conversation reference: SpeBot was never installed or addressed there");
             var body = row.Parsed();
             return row.Kind switch
             {
@@ -94,7 +97,9 @@ public sealed class TeamsSender(
         if (message is null) return new SendResult.Permanent("notice without text");
         var style = renderer.NewStyle();
         var text = renderer.T(body.Locale ?? await ChannelLocaleAsync(row.WorkspaceId, reference, ct), message, style);
-        return new SendResult.Sent(await connector.SendAsync(reference.ServiceUrl, row.ChannelId, TeamsRenderer.TextActivity(text, style), ct));
+        // The row's own id keeps a thread suffix; a user id stands for the 1:1 chat stored under it.
+        var target = ServiceUrls.BaseConversation(row.ChannelId) == reference.ConversationId ? row.ChannelId : reference.ConversationId;
+        return new SendResult.Sent(await connector.SendAsync(reference.ServiceUrl, target, TeamsRenderer.TextActivity(text, style), ct));
     }
 
     private async Task<SendResult> ReplyAsync(OutboxRow row, OutboundBody body, ConversationReference reference, CancellationToken ct)

@@ -31,6 +31,7 @@ public static class TeamsServiceCollectionExtensions
         services.AddTransient<TeamsActivities>();
         services.AddTransient<TeamsInvokes>();
         services.AddTransient<TeamsDigest>();
+        services.AddTransient<DirectChats>();
         services.AddTransient<IChatSender, TeamsSender>();
         return builder;
     }
