@@ -32,6 +32,7 @@ public static class TeamsServiceCollectionExtensions
         services.AddTransient<TeamsInvokes>();
         services.AddTransient<TeamsDigest>();
         services.AddTransient<DirectChats>();
+        services.AddTransient<TeamsHandoff>();
         services.AddTransient<IChatSender, TeamsSender>();
         return builder;
     }
