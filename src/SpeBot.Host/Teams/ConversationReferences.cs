@@ -20,13 +20,20 @@ public sealed record ConversationReference(
 public sealed class ConversationReferences(Database db, TimeProvider clock)
 {
     public Task SaveAsync(long workspaceId, ConversationReference reference, CancellationToken ct = default) =>
+        SaveAsync(reference.ConversationId, workspaceId, reference, ct);
+
+    /// <summary>The 1:1 chat SpeBot opened with a person, stored under their user id so the next DM to them reuses it.</summary>
+    public Task SaveForUserAsync(long workspaceId, string userId, ConversationReference reference, CancellationToken ct = default) =>
+        SaveAsync(userId, workspaceId, reference, ct);
+
+    private Task SaveAsync(string key, long workspaceId, ConversationReference reference, CancellationToken ct) =>
         db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition("""
             INSERT INTO conversation_refs (platform, conversation_id, workspace_id, service_url, reference, updated_at)
-            VALUES ('teams', @ConversationId, @workspaceId, @ServiceUrl, @json, @now)
+            VALUES ('teams', @key, @workspaceId, @ServiceUrl, @json, @now)
             ON CONFLICT (platform, conversation_id) DO UPDATE SET
               workspace_id = excluded.workspace_id, service_url = excluded.service_url,
               reference = excluded.reference, updated_at = excluded.updated_at
-            """, new { reference.ConversationId, workspaceId, reference.ServiceUrl, json = JsonSerializer.Serialize(reference, BotJson.Options),
+            """, new { key, workspaceId, reference.ServiceUrl, json = JsonSerializer.Serialize(reference, BotJson.Options),
                        now = Iso.Of(clock.GetUtcNow()) }, tx, cancellationToken: ct)), ct);
 
     public async Task<ConversationReference?> FindAsync(string conversationId, CancellationToken ct = default)
@@ -34,6 +41,15 @@ public sealed class ConversationReferences(Database db, TimeProvider clock)
         var json = await db.ReadAsync(c => c.ExecuteScalarAsync<string?>(new CommandDefinition(
             "SELECT reference FROM conversation_refs WHERE platform = 'teams' AND conversation_id = @id",
             new { id = ServiceUrls.BaseConversation(conversationId) }, cancellationToken: ct)), ct);
+        return json is null ? null : JsonSerializer.Deserialize<ConversationReference>(json, BotJson.Options);
+    }
+
+    /// <summary>The most recently refreshed reference in a workspace (one tenant): its serviceUrl and tenant can open a 1:1 chat.</summary>
+    public async Task<ConversationReference?> AnyAsync(long workspaceId, CancellationToken ct = default)
+    {
+        var json = await db.ReadAsync(c => c.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT reference FROM conversation_refs WHERE platform = 'teams' AND workspace_id = @workspaceId ORDER BY updated_at DESC LIMIT 1",
+            new { workspaceId }, cancellationToken: ct)), ct);
         return json is null ? null : JsonSerializer.Deserialize<ConversationReference>(json, BotJson.Options);
     }
 

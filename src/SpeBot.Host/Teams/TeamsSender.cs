@@ -13,16 +13,19 @@ namespace SpeBot.Host.Teams;
 /// </summary>
 public sealed class TeamsSender(
     BotConnectorClient connector, ConversationReferences references, TeamsRenderer renderer, ItemStore items, ItemQueries queries,
-    PostedMessageStore posted, OutboxStore outbox, WorkspaceStore workspaces, IOptions<TeamsOptions> options) : IChatSender
+    PostedMessageStore posted, OutboxStore outbox, WorkspaceStore workspaces, TeamsDigest digest, TeamsHandoff handoff, DirectChats direct, IOptions<TeamsOptions> options) : IChatSender
 {
     public Platform Platform => Platform.Teams;
 
     public async Task<SendResult> SendAsync(OutboxRow row, CancellationToken ct)
     {
-        var reference = await references.FindAsync(row.ChannelId, ct);
-        if (reference is null) return new SendResult.Permanent("no conversation reference: SpeBot was never installed or addressed there");
         try
         {
+            var reference = await references.FindAsync(row.ChannelId, ct);
+            // A notice to a person (channel id = user id) opens a 1:1 chat the first time; later ones find it stored.
+            if (reference is null && row.Kind == OutboxKinds.Notice && TeamsText.IsUserId(row.ChannelId))
+                reference = await direct.OpenAsync(row.WorkspaceId, row.ChannelId, ct);
+            if (reference is null) return new SendResult.Permanent("no conversation reference: SpeBot was never installed or addressed there");
             var body = row.Parsed();
             return row.Kind switch
             {
@@ -30,6 +33,8 @@ public sealed class TeamsSender(
                 OutboxKinds.CardUpdate => await UpdateCardsAsync(row, body, reference, ct),
                 OutboxKinds.Notice => await NoticeAsync(row, body, reference, ct),
                 OutboxKinds.Reply => await ReplyAsync(row, body, reference, ct),
+                OutboxKinds.Digest => await digest.SendAsync(row, body, reference, await ChannelLocaleAsync(row.WorkspaceId, reference, ct), ct),
+                OutboxKinds.Handoff => await handoff.SummaryAsync(row, body, reference, await ChannelLocaleAsync(row.WorkspaceId, reference, ct), ct),
                 _ => new SendResult.Permanent($"outbox kind '{row.Kind}' is not supported on Teams"),
             };
         }
@@ -54,33 +59,13 @@ public sealed class TeamsSender(
     private async Task<string> ChannelLocaleAsync(long workspaceId, ConversationReference reference, CancellationToken ct) =>
         await workspaces.GetAsync(workspaceId, ct) is { } w ? workspaces.ChannelLocale(w, reference.Locale) : "en";
 
-    /// <summary>In a channel each card starts its own thread (create conversation); in chats it is a plain send.</summary>
+    /// <summary>In a channel each card starts its own thread; in chats it is a plain send (see <see cref="Proactive"/>).</summary>
     private async Task<SendResult> PostCardAsync(OutboxRow row, OutboundBody body, ConversationReference reference, CancellationToken ct)
     {
         var item = body.ItemId is { } id ? await items.GetAsync(id, ct) : null;
         if (item is null) return new SendResult.Permanent("item no longer exists");
         var activity = TeamsRenderer.CardActivity(renderer.ItemCard(queries.View(item), await ChannelLocaleAsync(row.WorkspaceId, reference, ct)));
-        string? messageId;
-        if (reference.IsChannel)
-        {
-            var created = await connector.CreateConversationAsync(reference.ServiceUrl, new JsonObject
-            {
-                ["isGroup"] = true,
-                ["bot"] = new JsonObject { ["id"] = reference.BotId ?? $"28:{options.Value.AppId}" },
-                ["tenantId"] = reference.TenantId,
-                ["channelData"] = new JsonObject
-                {
-                    ["channel"] = new JsonObject { ["id"] = reference.ConversationId },
-                    ["tenant"] = new JsonObject { ["id"] = reference.TenantId },
-                },
-                ["activity"] = activity,
-            }, ct);
-            messageId = created.ActivityId ?? ThreadRoot(created.Id);
-        }
-        else
-        {
-            messageId = await connector.SendAsync(reference.ServiceUrl, reference.ConversationId, activity, ct);
-        }
+        var messageId = await connector.PostAsync(reference, options.Value.AppId, activity, ct);
         if (messageId is null) return new SendResult.Transient("the Connector returned no activity id");
         return new SendResult.Sent(messageId, new PostedMessage
         {
@@ -113,7 +98,9 @@ public sealed class TeamsSender(
         if (message is null) return new SendResult.Permanent("notice without text");
         var style = renderer.NewStyle();
         var text = renderer.T(body.Locale ?? await ChannelLocaleAsync(row.WorkspaceId, reference, ct), message, style);
-        return new SendResult.Sent(await connector.SendAsync(reference.ServiceUrl, row.ChannelId, TeamsRenderer.TextActivity(text, style), ct));
+        // The row's own id keeps a thread suffix; a user id stands for the 1:1 chat stored under it.
+        var target = ServiceUrls.BaseConversation(row.ChannelId) == reference.ConversationId ? row.ChannelId : reference.ConversationId;
+        return new SendResult.Sent(await connector.SendAsync(reference.ServiceUrl, target, TeamsRenderer.TextActivity(text, style), ct));
     }
 
     private async Task<SendResult> ReplyAsync(OutboxRow row, OutboundBody body, ConversationReference reference, CancellationToken ct)
@@ -123,12 +110,5 @@ public sealed class TeamsSender(
             ? await connector.ReplyAsync(reference.ServiceUrl, row.ChannelId, replyTo, activity, ct)
             : await connector.SendAsync(reference.ServiceUrl, row.ChannelId, activity, ct);
         return new SendResult.Sent(id);
-    }
-
-    /// <summary>"19:…@thread.tacv2;messageid=123" → "123", the thread's first message.</summary>
-    private static string? ThreadRoot(string conversationId)
-    {
-        var at = conversationId.IndexOf(";messageid=", StringComparison.OrdinalIgnoreCase);
-        return at < 0 ? null : conversationId[(at + ";messageid=".Length)..];
     }
 }

@@ -30,6 +30,9 @@ public static class TeamsServiceCollectionExtensions
         services.AddSingleton<TeamsForms>();
         services.AddTransient<TeamsActivities>();
         services.AddTransient<TeamsInvokes>();
+        services.AddTransient<TeamsDigest>();
+        services.AddTransient<DirectChats>();
+        services.AddTransient<TeamsHandoff>();
         services.AddTransient<IChatSender, TeamsSender>();
         return builder;
     }

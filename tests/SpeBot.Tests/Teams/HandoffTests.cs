@@ -1,0 +1,51 @@
+using System.Text.Json.Nodes;
+using SpeBot.Tests.Support;
+
+namespace SpeBot.Tests.Teams;
+
+/// <summary>The on-call handoff summary on Teams: a read-only card in the channel; the Ack DM is not served on Teams yet.</summary>
+public sealed class HandoffTests : TeamsHost
+{
+    private const string KenAad = "99999999-8888-7777-6666-555555555555";
+
+    private async Task CommandAsync(string text, string id, bool mentionKen = false)
+    {
+        var activity = ActivityBuilder.ChannelMention(Bot.ServiceUrl, text, id);
+        if (mentionKen)
+        {
+            activity["entities"]!.AsArray().Add(new JsonObject
+            {
+                ["type"] = "mention", ["text"] = "<at>Ken</at>",
+                ["mentioned"] = new JsonObject { ["id"] = "29:1ken-abcdefghij", ["name"] = "Ken", ["aadObjectId"] = KenAad },
+            });
+        }
+        await SendAsync(activity);
+        await SpeBotFactory.WaitUntilAsync(() => Bot.Calls.Any(c => c.Path.EndsWith($"/activities/{id}", StringComparison.Ordinal)), what: $"reply to {text}");
+    }
+
+    [Fact]
+    public async Task HandoffSummaryIsAReadOnlyCardInTheChannelWithEscapedNotes()
+    {
+        await CommandAsync("oncall <at>Ken</at>", "1700000000001", mentionKen: true);
+        await CommandAsync("note Restarted the flaky &lt;script&gt; runner again #toil", "1700000000002");
+        await CommandAsync("note Who owns the cert renewal?", "1700000000003");
+        await CommandAsync("handoff <at>Ken</at>", "1700000000004", mentionKen: true);
+        await SpeBotFactory.WaitUntilAsync(() => Bot.Calls.Any(c => c.Path == "/v3/conversations" && c.Text.Contains("On-call handoff", StringComparison.Ordinal)), what: "summary");
+
+        var post = Bot.Calls.Single(c => c.Path == "/v3/conversations" && c.Text.Contains("On-call handoff", StringComparison.Ordinal));
+        Assert.Equal(ActivityBuilder.Channel, post.Body["channelData"]!["channel"]!["id"]!.GetValue<string>());
+        var card = post.Body["activity"]!["attachments"]![0]!["content"]!.AsObject();
+        Assert.Null(card["actions"]);
+        var text = string.Join("\n", card["body"]!.AsArray().Select(b => b!["text"]!.GetValue<string>()));
+        Assert.StartsWith("On-call handoff: ", text, StringComparison.Ordinal);
+        Assert.Contains("TL;DR: 2 notes · 1 toil · 1 open questions", text);
+        Assert.Contains("Toil seen: each can become an SPE proposal (type `propose <title>`)", text);
+        Assert.Contains("Restarted the flaky &lt;script&gt; runner again", text);
+        Assert.Contains("Open questions\n- ", text);
+        Assert.DoesNotContain("<script>", text);
+        Assert.Contains(" → <at>", text);
+        Assert.DoesNotContain("*", text.Replace("`", "", StringComparison.Ordinal)); // no Slack mrkdwn on Teams
+        Assert.Equal(KenAad, card["msteams"]!["entities"]![0]!["mentioned"]!["id"]!.GetValue<string>());
+        await SpeBotFactory.WaitUntilAsync(() => Query<long>("SELECT COUNT(*) FROM posted_messages WHERE kind = 'handoff'").Single() == 1, what: "recorded");
+    }
+}
