@@ -11,12 +11,25 @@ internal sealed partial class ScheduleStartup(ScheduleSeeder seeder, IScheduleSy
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
+    /// <summary>Seeding finishes before the host serves requests, so a command never races the configured rows.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await seeder.SeedAsync(cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogFailed(e);
+        }
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         string? seen = null;
         try
         {
-            await seeder.SeedAsync(stoppingToken);
             seen = await FingerprintAsync(stoppingToken);
             await sync.SyncAsync(stoppingToken);
             var caught = await runner.CatchUpAsync(stoppingToken);
