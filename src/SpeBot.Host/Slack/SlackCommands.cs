@@ -7,7 +7,7 @@ namespace SpeBot.Host.Slack;
 /// <summary>Slash commands: the handler's reply is the ack; a form opens with the trigger inside the same 3 s.</summary>
 public sealed class SlackCommands(
     CommandRouter router, SlackRenderer renderer, SlackForms forms, SlackEvidenceForm evidenceForm, SlackWebApi api, AckBudget budget, LateWork late,
-    SlackReplies replies, IOptions<SlackOptions> slack, IOptions<SpeBotOptions> spebot, ILogger<SlackCommands> log)
+    SlackReplies replies, SpeBot.Core.Workspaces.WorkspaceStore workspaces, IOptions<SlackOptions> slack, IOptions<SpeBotOptions> spebot, ILogger<SlackCommands> log)
 {
     public async Task<IResult> HandleAsync(Dictionary<string, string> form, CancellationToken ct)
     {
@@ -24,7 +24,7 @@ public sealed class SlackCommands(
         if (!inTime)
         {
             late.Track(FinishLateAsync(work, slash));
-            return Results.Json(renderer.Ack(Reply.Text("ack.working") with { Locale = spebot.Value.DefaultLocale }));
+            return Results.Json(renderer.Ack(Reply.Text("ack.working") with { Locale = await LocaleAsync(slash, ct) }));
         }
 
         var reply = await work;
@@ -42,6 +42,19 @@ public sealed class SlackCommands(
         {
             log.LogWarning("views.open failed for /spe: {Error}", e.Message);
             return Results.Json(renderer.Ack(Reply.Text("error.form_unavailable") with { Locale = reply.Locale }));
+        }
+    }
+
+    /// <summary>The reader's locale for the "working on it" ack; the default if even that read is slow to fail.</summary>
+    private async Task<string> LocaleAsync(SlashCommand slash, CancellationToken ct)
+    {
+        try
+        {
+            return (await workspaces.ContextAsync(Platform.Slack, slash.TeamId, slash.UserId, null, ct)).Locale;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return spebot.Value.DefaultLocale;
         }
     }
 

@@ -61,4 +61,15 @@ public sealed class AckBudgetTests : IAsyncLifetime
         Assert.Contains("the slow answer", late["text"]!.GetValue<string>());
         Assert.Contains("SPE-42", late["text"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task WorkingOnItAckIsInTheReadersLanguage()
+    {
+        var client = _factory.CreateClient();
+        await client.SendAsync(SignedSlackRequest.Command("lang ja", user: "U777"));
+        var response = await client.SendAsync(SignedSlackRequest.Command("slow", user: "U777", responseUrl: _slack.ResponseUrl()));
+        var ack = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.StartsWith("処理中です", ack["text"]!.GetValue<string>());
+        await SpeBotFactory.WaitUntilAsync(() => _slack.CallsTo("response_url").Count == 1, what: "late reply");
+    }
 }
