@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using SpeBot.Core;
 using SpeBot.Core.Commands;
 using SpeBot.Core.Items;
+using SpeBot.Core.Retro;
 using SpeBot.Core.Workspaces;
 
 namespace SpeBot.Host.Teams;
@@ -39,7 +40,7 @@ public sealed record InvokeAnswer(int Status, JsonObject? Body)
 /// </summary>
 public sealed class TeamsInvokes(
     Votes votes, Lifecycle lifecycle, Proposals proposals, ItemStore items, ItemQueries queries, WorkspaceStore workspaces,
-    CommandRouter router, TeamsRenderer renderer, TeamsForms forms)
+    CommandRouter router, TeamsRenderer renderer, TeamsForms forms, RetroPolls polls, TeamsPoll poll)
 {
     public async Task<InvokeAnswer> HandleAsync(Activity a, Workspace workspace, CancellationToken ct)
     {
@@ -61,6 +62,7 @@ public sealed class TeamsInvokes(
             return InvokeAnswer.Error("BadRequest", "Expected an Action.Execute action.");
         var verb = Str(action, "verb");
         var data = action.TryGetProperty("data", out var d) ? d : default;
+        if (verb == TeamsPoll.VoteVerb) return await PollVoteAsync(a, data, workspace, user, locale, ct);
         var item = await ItemOfAsync(data.ValueKind == JsonValueKind.Object ? Str(data, "itemId") : null, workspace, ct);
         var style = renderer.NewStyle();
         if (item is null) return InvokeAnswer.Toast(renderer.T(locale, new Message("teams.item_gone"), style));
@@ -82,6 +84,23 @@ public sealed class TeamsInvokes(
             default:
                 return InvokeAnswer.Error("BadRequest", "Unknown verb.");
         }
+    }
+
+    /// <summary>
+    /// A retro vote: the same Core vote as Slack's button, keyed by the invoke's activity id so a retry changes nothing;
+    /// the answer is the refreshed poll card (voter count only while open), the same card the coalesced poll_update sends.
+    /// </summary>
+    private async Task<InvokeAnswer> PollVoteAsync(Activity a, JsonElement data, Workspace workspace, string user, string locale, CancellationToken ct)
+    {
+        var style = renderer.NewStyle();
+        if (data.ValueKind != JsonValueKind.Object
+            || !long.TryParse(Str(data, "poll"), NumberStyles.None, CultureInfo.InvariantCulture, out var pollId)
+            || Str(data, "question") is not { } question || Str(data, "option") is not { } option)
+            return InvokeAnswer.Toast(renderer.T(locale, new Message("retro.vote_invalid"), style));
+        var outcome = await polls.VoteAsync(Platform.Teams, workspace.Id, pollId, question, option, user, ct, eventKey: $"invoke:{a.Id}");
+        if (outcome == VoteOutcome.Invalid || await polls.ViewAsync(pollId, ct) is not { } view || view.Poll.WorkspaceId != workspace.Id)
+            return InvokeAnswer.Toast(renderer.T(locale, new Message("retro.vote_invalid"), style));
+        return InvokeAnswer.Card(await poll.CardAsync(view, workspaces.ChannelLocale(workspace, a.Locale), ct));
     }
 
     private InvokeAnswer FetchTask(Activity a, string locale)

@@ -33,6 +33,7 @@ public static class TeamsServiceCollectionExtensions
         services.AddTransient<TeamsDigest>();
         services.AddTransient<DirectChats>();
         services.AddTransient<TeamsHandoff>();
+        services.AddTransient<TeamsPoll>();
         services.AddTransient<IChatSender, TeamsSender>();
         return builder;
     }
