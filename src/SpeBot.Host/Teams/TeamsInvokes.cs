@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using SpeBot.Core;
 using SpeBot.Core.Commands;
 using SpeBot.Core.Items;
+using SpeBot.Core.Oncall;
 using SpeBot.Core.Retro;
 using SpeBot.Core.Workspaces;
 
@@ -40,7 +41,7 @@ public sealed record InvokeAnswer(int Status, JsonObject? Body)
 /// </summary>
 public sealed class TeamsInvokes(
     Votes votes, Lifecycle lifecycle, Proposals proposals, ItemStore items, ItemQueries queries, WorkspaceStore workspaces,
-    CommandRouter router, TeamsRenderer renderer, TeamsForms forms, RetroPolls polls, TeamsPoll poll)
+    CommandRouter router, TeamsRenderer renderer, TeamsForms forms, RetroPolls polls, TeamsPoll poll, Handoffs handoffs)
 {
     public async Task<InvokeAnswer> HandleAsync(Activity a, Workspace workspace, CancellationToken ct)
     {
@@ -63,6 +64,7 @@ public sealed class TeamsInvokes(
         var verb = Str(action, "verb");
         var data = action.TryGetProperty("data", out var d) ? d : default;
         if (verb == TeamsPoll.VoteVerb) return await PollVoteAsync(a, data, workspace, user, locale, ct);
+        if (verb == TeamsHandoff.AckVerb) return await HandoffAckAsync(data, workspace, user, locale, ct);
         var item = await ItemOfAsync(data.ValueKind == JsonValueKind.Object ? Str(data, "itemId") : null, workspace, ct);
         var style = renderer.NewStyle();
         if (item is null) return InvokeAnswer.Toast(renderer.T(locale, new Message("teams.item_gone"), style));
@@ -101,6 +103,19 @@ public sealed class TeamsInvokes(
         if (outcome == VoteOutcome.Invalid || await polls.ViewAsync(pollId, ct) is not { } view || view.Poll.WorkspaceId != workspace.Id)
             return InvokeAnswer.Toast(renderer.T(locale, new Message("retro.vote_invalid"), style));
         return InvokeAnswer.Card(await poll.CardAsync(view, workspaces.ChannelLocale(workspace, a.Locale), ct));
+    }
+
+    /// <summary>Ack on the handoff DM: the same Core ack as Slack's button (a retry finds it acked); the answer replaces the button.</summary>
+    private async Task<InvokeAnswer> HandoffAckAsync(JsonElement data, Workspace workspace, string user, string locale, CancellationToken ct)
+    {
+        var style = renderer.NewStyle();
+        long id = 0;
+        var outcome = data.ValueKind == JsonValueKind.Object
+                      && long.TryParse(Str(data, "handoff"), NumberStyles.None, CultureInfo.InvariantCulture, out id)
+            ? await handoffs.AckAsync(workspace.Id, id, user, ct) : AckOutcome.NotFound;
+        if (outcome is AckOutcome.Acked or AckOutcome.AlreadyAcked && await handoffs.GetAsync(id, ct) is { } h)
+            return InvokeAnswer.Card(TeamsHandoff.DirectCard(renderer, h, locale, reminder: false, outcome));
+        return InvokeAnswer.Toast(renderer.T(locale, new Message(outcome == AckOutcome.NotYours ? "handoff.not_yours" : "handoff.not_found"), style));
     }
 
     private InvokeAnswer FetchTask(Activity a, string locale)
