@@ -34,6 +34,7 @@ public static class TeamsServiceCollectionExtensions
         services.AddTransient<DirectChats>();
         services.AddTransient<TeamsHandoff>();
         services.AddTransient<TeamsPoll>();
+        services.AddTransient<TeamsNudge>();
         services.AddTransient<IChatSender, TeamsSender>();
         return builder;
     }

@@ -1,4 +1,8 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using SpeBot.Core;
+using SpeBot.Core.Outbox;
+using SpeBot.Core.Storage;
 using SpeBot.Tests.Support;
 
 namespace SpeBot.Tests.Teams;
@@ -7,6 +11,14 @@ namespace SpeBot.Tests.Teams;
 public sealed class DirectCardTests : TeamsHost
 {
     private const string KenAad = "99999999-8888-7777-6666-555555555555";
+
+    /// <summary>Always working hours, so a nudge is never deferred by the clock the tests run at.</summary>
+    protected override Dictionary<string, string?> Settings => new()
+    {
+        ["Schedules:WorkdayStartHour"] = "0", ["Schedules:WorkdayEndHour"] = "24",
+        ["Schedules:WorkDays:0"] = "Monday", ["Schedules:WorkDays:1"] = "Tuesday", ["Schedules:WorkDays:2"] = "Wednesday",
+        ["Schedules:WorkDays:3"] = "Thursday", ["Schedules:WorkDays:4"] = "Friday", ["Schedules:WorkDays:5"] = "Saturday", ["Schedules:WorkDays:6"] = "Sunday",
+    };
 
     private async Task CommandAsync(string text, string id, bool mentionKen = false)
     {
@@ -68,5 +80,51 @@ public sealed class DirectCardTests : TeamsHost
         Assert.Null(first["value"]!["actions"]);
         Assert.Contains("already acknowledged", Texts(retry["value"]!));
         Assert.NotNull(Query<string?>("SELECT acked_at FROM handoffs").Single());
+    }
+
+    [Fact]
+    public async Task NudgeIsA1To1CardWhoseStillOnItAndReleaseButtonsRunTheNudgeCommandsOnce()
+    {
+        var (itemId, _) = await ProposeAsync("Fix &lt;b&gt;flaky&lt;/b&gt; test");
+        await CommandAsync("claim SPE-1", "1700000000002");
+        var workspaceId = Query<long>("SELECT id FROM workspaces WHERE platform = 'teams'").Single();
+        await Factory.Get<Database>().WriteAsync(async (c, tx) =>
+        {
+            await Factory.Get<OutboxStore>().EnqueueAsync(c, tx, new OutboundMessage(Platform.Teams, workspaceId, ActivityBuilder.UserAad, OutboxKinds.Nudge,
+                new OutboundBody { UserId = ActivityBuilder.UserAad, Key = "w1", Args = new() { ["items"] = itemId.ToString(CultureInfo.InvariantCulture) } },
+                $"nudge:w1:{ActivityBuilder.UserAad}"), CancellationToken.None);
+            return 0;
+        });
+        Factory.Get<OutboxSignal>().Notify();
+        await SpeBotFactory.WaitUntilAsync(() => Bot.Calls.Any(c => c.Method == "POST" && c.Path.StartsWith("/v3/conversations/a:new", StringComparison.Ordinal)), what: "nudge DM");
+
+        var dm = Bot.Calls.Single(c => c.Method == "POST" && c.Path.StartsWith("/v3/conversations/a:new", StringComparison.Ordinal));
+        var card = dm.Body["attachments"]![0]!["content"]!;
+        Assert.Equal("1.5", card["version"]!.GetValue<string>());
+        var text = string.Join("\n", card["body"]!.AsArray().Where(b => b!["type"]!.GetValue<string>() == "TextBlock").Select(b => b!["text"]!.GetValue<string>()));
+        Assert.Contains("You have 1 claimed items with no update", text);
+        Assert.Contains("**SPE-1** Fix &lt;b&gt;flaky&lt;/b&gt; test", text);
+        Assert.DoesNotContain("<b>", dm.Text);
+        var buttons = card["body"]!.AsArray().Where(b => b!["type"]!.GetValue<string>() == "ActionSet").SelectMany(b => b!["actions"]!.AsArray()).ToList();
+        Assert.Equal(["update", "release", "done"], buttons.Select(b => b!["data"]!["op"]!.GetValue<string>()));
+        Assert.All(buttons, b => Assert.Equal(("Action.Execute", "spe.nudge"), (b!["type"]!.GetValue<string>(), b["verb"]!.GetValue<string>())));
+        Assert.Equal("Still on it", buttons[0]!["title"]!.GetValue<string>());
+        var chat = dm.Path["/v3/conversations/".Length..^"/activities".Length];
+
+        long Events() => Query<long>("SELECT COUNT(*) FROM item_events WHERE item_id = @itemId", new { itemId }).Single();
+        var before = Events();
+        var still = Action(chat, "spe.nudge", buttons[0]!["data"]!.DeepClone().AsObject(), "f:nudge-1", ActivityBuilder.UserAad);
+        var first = await InvokeAsync(still);
+        var afterFirst = Events();
+        var retry = await InvokeAsync(still);
+        Assert.Equal("application/vnd.microsoft.activity.message", first["type"]!.GetValue<string>());
+        Assert.True(afterFirst > before);
+        Assert.Equal(afterFirst, Events());
+        Assert.Contains("already handled", retry["value"]!.GetValue<string>());
+        Assert.Contains("Still on it (from the weekly nudge)", string.Join("\n", Query<string?>("SELECT detail FROM item_events WHERE item_id = @itemId", new { itemId })));
+        Assert.Equal(ActivityBuilder.UserAad, Query<string>("SELECT claimed_by FROM items WHERE id = @itemId", new { itemId }).Single());
+
+        await InvokeAsync(Action(chat, "spe.nudge", buttons[1]!["data"]!.DeepClone().AsObject(), "f:nudge-2", ActivityBuilder.UserAad));
+        Assert.Null(Query<string?>("SELECT claimed_by FROM items WHERE id = @itemId", new { itemId }).Single());
     }
 }
