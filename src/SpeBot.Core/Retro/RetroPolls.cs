@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.Options;
+using SpeBot.Core.Events;
 using SpeBot.Core.Items;
 using SpeBot.Core.Outbox;
 using SpeBot.Core.Storage;
@@ -15,7 +16,7 @@ public enum VoteOutcome { Recorded, Changed, Unchanged, Closed, Invalid }
 /// the tally refresh is one coalescing outbox row per poll), close (claimed once; edits the poll and recognises).
 /// </summary>
 public sealed class RetroPolls(Database db, OutboxStore outbox, OutboxSignal signal, ItemQueries queries, IDueTimers timers,
-                               TimeProvider clock, IOptions<RetroOptions> options)
+                               TimeProvider clock, IOptions<RetroOptions> options, Inbox inbox)
 {
     public async Task<long?> OpenAsync(DbConnection c, DbTransaction tx, Platform platform, long workspaceId, string channelId, string? openedBy,
                                        DateTimeOffset doneFrom, TimeSpan duration, bool anonymous, CancellationToken ct)
@@ -38,11 +39,16 @@ public sealed class RetroPolls(Database db, OutboxStore outbox, OutboxSignal sig
         return id;
     }
 
+    /// <summary>
+    /// Records or moves the voter's choice. With an <paramref name="eventKey"/> a retried click (same key) changes nothing
+    /// and reports <see cref="VoteOutcome.Unchanged"/>, even when a later click moved the vote meanwhile.
+    /// </summary>
     public async Task<VoteOutcome> VoteAsync(Platform platform, long workspaceId, long pollId, string question, string optionId, string voterId,
-                                             CancellationToken ct = default)
+                                             CancellationToken ct = default, string? eventKey = null)
     {
         var outcome = await db.WriteAsync(async (c, tx) =>
         {
+            if (eventKey is not null && !await inbox.TryRecordAsync(c, tx, platform, eventKey, ct)) return VoteOutcome.Unchanged;
             var poll = await PollStore.GetAsync(c, tx, pollId, ct);
             if (poll is null || poll.WorkspaceId != workspaceId) return VoteOutcome.Invalid;
             if (poll.ClosedAt is not null) return VoteOutcome.Closed;

@@ -11,13 +11,46 @@ using SpeBot.Core.Workspaces;
 namespace SpeBot.Host.Teams;
 
 /// <summary>
-/// The handoff summary on Teams as a read-only card. There are no buttons yet (Slack's Propose per toil note has no
-/// Teams invoke), so the toil heading tells people to type the command instead.
+/// The handoff summary on Teams as a read-only card. There are no buttons on it yet (Slack's Propose per toil note has
+/// no Teams invoke), so the toil heading tells people to type the command instead. The incoming person's DM (and the
+/// reminder) is a 1:1 card with an Ack button answered in <see cref="TeamsInvokes"/>.
 /// </summary>
-public sealed class TeamsHandoff(BotConnectorClient connector, TeamsRenderer renderer, HandoffBuilder builder, WorkspaceStore workspaces,
+public sealed class TeamsHandoff(BotConnectorClient connector, TeamsRenderer renderer, HandoffBuilder builder, Handoffs handoffs, WorkspaceStore workspaces,
                                  IOptions<SpeBotOptions> options, IOptions<TeamsOptions> teams)
 {
+    public const string AckVerb = "spe.handoff_ack";
     private const int MaxLines = 10;
+
+    /// <summary>The DM to the incoming person in their 1:1 chat, or the reminder; nothing once they have acked.</summary>
+    public async Task<SendResult> DirectAsync(OutboxRow row, OutboundBody body, ConversationReference reference, CancellationToken ct)
+    {
+        var h = long.TryParse(body.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? await handoffs.GetAsync(id, ct) : null;
+        var workspace = await workspaces.GetAsync(row.WorkspaceId, ct);
+        if (h?.IncomingId is null || workspace is null) return new SendResult.Permanent("handoff no longer exists");
+        if (h.AckedAt is not null) return new SendResult.Sent(null);
+        var locale = await workspaces.LocaleForAsync(workspace, h.IncomingId, null, ct);
+        var card = DirectCard(renderer, h, locale, reminder: body.Args?.ContainsKey("reminder") == true, outcome: null);
+        return new SendResult.Sent(await connector.SendAsync(reference.ServiceUrl, reference.ConversationId, TeamsRenderer.CardActivity(card), ct));
+    }
+
+    /// <summary>The DM card: the Ack button until acknowledged; with an <paramref name="outcome"/> (the answer to a click) that line instead.</summary>
+    public static JsonObject DirectCard(TeamsRenderer renderer, Handoff h, string locale, bool reminder, AckOutcome? outcome)
+    {
+        var style = renderer.NewStyle();
+        string T(string key, Dictionary<string, object?>? args = null) => renderer.T(locale, new Message(key, args), style);
+        var channel = new ChannelMention(h.ChannelId);
+        var text = reminder ? T("handoff.reminder", new() { ["channel"] = channel })
+            : h.OutgoingId is { } o && o != h.IncomingId ? T("handoff.dm", new() { ["outgoing"] = new UserRef(o), ["channel"] = channel })
+            : T("handoff.dm_first", new() { ["channel"] = channel });
+        var body = new List<JsonNode> { AdaptiveCards.Text(text) };
+        if (outcome is { } done)
+        {
+            body.Add(AdaptiveCards.Text(T(done == AckOutcome.Acked ? "handoff.acked" : "handoff.already_acked"), "Bolder"));
+            return AdaptiveCards.Card(body, mentions: style.Entities());
+        }
+        var data = new JsonObject { ["handoff"] = h.Id.ToString(CultureInfo.InvariantCulture) };
+        return AdaptiveCards.Card(body, [AdaptiveCards.Execute(T("handoff.ack"), AckVerb, data, "positive")], style.Entities());
+    }
 
     public async Task<SendResult> SummaryAsync(OutboxRow row, OutboundBody body, ConversationReference reference, string locale, CancellationToken ct)
     {

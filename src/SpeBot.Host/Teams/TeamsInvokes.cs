@@ -3,7 +3,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using SpeBot.Core;
 using SpeBot.Core.Commands;
+using SpeBot.Core.Events;
 using SpeBot.Core.Items;
+using SpeBot.Core.Oncall;
+using SpeBot.Core.Retro;
+using SpeBot.Core.Storage;
 using SpeBot.Core.Workspaces;
 
 namespace SpeBot.Host.Teams;
@@ -39,7 +43,7 @@ public sealed record InvokeAnswer(int Status, JsonObject? Body)
 /// </summary>
 public sealed class TeamsInvokes(
     Votes votes, Lifecycle lifecycle, Proposals proposals, ItemStore items, ItemQueries queries, WorkspaceStore workspaces,
-    CommandRouter router, TeamsRenderer renderer, TeamsForms forms)
+    CommandRouter router, TeamsRenderer renderer, TeamsForms forms, RetroPolls polls, TeamsPoll poll, Handoffs handoffs, Database db, Inbox inbox)
 {
     public async Task<InvokeAnswer> HandleAsync(Activity a, Workspace workspace, CancellationToken ct)
     {
@@ -61,6 +65,9 @@ public sealed class TeamsInvokes(
             return InvokeAnswer.Error("BadRequest", "Expected an Action.Execute action.");
         var verb = Str(action, "verb");
         var data = action.TryGetProperty("data", out var d) ? d : default;
+        if (verb == TeamsPoll.VoteVerb) return await PollVoteAsync(a, data, workspace, user, locale, ct);
+        if (verb == TeamsHandoff.AckVerb) return await HandoffAckAsync(data, workspace, user, locale, ct);
+        if (verb == TeamsNudge.Verb) return await NudgeAsync(a, data, workspace, user, locale, ct);
         var item = await ItemOfAsync(data.ValueKind == JsonValueKind.Object ? Str(data, "itemId") : null, workspace, ct);
         var style = renderer.NewStyle();
         if (item is null) return InvokeAnswer.Toast(renderer.T(locale, new Message("teams.item_gone"), style));
@@ -82,6 +89,55 @@ public sealed class TeamsInvokes(
             default:
                 return InvokeAnswer.Error("BadRequest", "Unknown verb.");
         }
+    }
+
+    /// <summary>
+    /// A retro vote: the same Core vote as Slack's button, keyed by the invoke's activity id so a retry changes nothing;
+    /// the answer is the refreshed poll card (voter count only while open), the same card the coalesced poll_update sends.
+    /// </summary>
+    private async Task<InvokeAnswer> PollVoteAsync(Activity a, JsonElement data, Workspace workspace, string user, string locale, CancellationToken ct)
+    {
+        var style = renderer.NewStyle();
+        if (data.ValueKind != JsonValueKind.Object
+            || !long.TryParse(Str(data, "poll"), NumberStyles.None, CultureInfo.InvariantCulture, out var pollId)
+            || Str(data, "question") is not { } question || Str(data, "option") is not { } option)
+            return InvokeAnswer.Toast(renderer.T(locale, new Message("retro.vote_invalid"), style));
+        var outcome = await polls.VoteAsync(Platform.Teams, workspace.Id, pollId, question, option, user, ct, eventKey: $"invoke:{a.Id}");
+        if (outcome == VoteOutcome.Invalid || await polls.ViewAsync(pollId, ct) is not { } view || view.Poll.WorkspaceId != workspace.Id)
+            return InvokeAnswer.Toast(renderer.T(locale, new Message("retro.vote_invalid"), style));
+        return InvokeAnswer.Card(await poll.CardAsync(view, workspaces.ChannelLocale(workspace, a.Locale), ct));
+    }
+
+    /// <summary>Ack on the handoff DM: the same Core ack as Slack's button (a retry finds it acked); the answer replaces the button.</summary>
+    private async Task<InvokeAnswer> HandoffAckAsync(JsonElement data, Workspace workspace, string user, string locale, CancellationToken ct)
+    {
+        var style = renderer.NewStyle();
+        long id = 0;
+        var outcome = data.ValueKind == JsonValueKind.Object
+                      && long.TryParse(Str(data, "handoff"), NumberStyles.None, CultureInfo.InvariantCulture, out id)
+            ? await handoffs.AckAsync(workspace.Id, id, user, ct) : AckOutcome.NotFound;
+        if (outcome is AckOutcome.Acked or AckOutcome.AlreadyAcked && await handoffs.GetAsync(id, ct) is { } h)
+            return InvokeAnswer.Card(TeamsHandoff.DirectCard(renderer, h, locale, reminder: false, outcome));
+        return InvokeAnswer.Toast(renderer.T(locale, new Message(outcome == AckOutcome.NotYours ? "handoff.not_yours" : "handoff.not_found"), style));
+    }
+
+    /// <summary>
+    /// Nudge buttons: "update" records progress (keeps the claim alive), "release", "done", each as the same command Slack's
+    /// nudge buttons dispatch. Applied once per invoke activity id; a retry only says it was handled.
+    /// </summary>
+    private async Task<InvokeAnswer> NudgeAsync(Activity a, JsonElement data, Workspace workspace, string user, string locale, CancellationToken ct)
+    {
+        var style = renderer.NewStyle();
+        var op = data.ValueKind == JsonValueKind.Object ? Str(data, "op") : null;
+        var item = await ItemOfAsync(data.ValueKind == JsonValueKind.Object ? Str(data, "itemId") : null, workspace, ct);
+        if (item is null || op is null || !TeamsNudge.Ops.Contains(op)) return InvokeAnswer.Toast(renderer.T(locale, new Message("teams.item_gone"), style));
+        if (!await db.WriteAsync((c, tx) => inbox.TryRecordAsync(c, tx, Platform.Teams, $"invoke:{a.Id}", ct), ct))
+            return InvokeAnswer.Toast(renderer.T(locale, new Message("teams.nudge.handled"), style));
+        var command = op == "update" ? $"update {item.Ref} \"{renderer.T(locale, new Message("nudge.still_note"), style)}\"" : $"{op} {item.Ref}";
+        var channel = a.Conversation?.Id is { } c ? ServiceUrls.BaseConversation(c) : "";
+        var reply = await router.DispatchAsync(new ChatCommand(Platform.Teams, workspace.ExternalId, channel, user, command, a.Locale), ct);
+        var text = string.Join("\n", reply.Lines.Select(l => renderer.T(reply.Locale ?? locale, l, style)));
+        return InvokeAnswer.Toast(TeamsMapper.HtmlToPlain(text.Replace("\n", "<br>", StringComparison.Ordinal)));
     }
 
     private InvokeAnswer FetchTask(Activity a, string locale)

@@ -13,7 +13,7 @@ namespace SpeBot.Host.Teams;
 /// </summary>
 public sealed class TeamsSender(
     BotConnectorClient connector, ConversationReferences references, TeamsRenderer renderer, ItemStore items, ItemQueries queries,
-    PostedMessageStore posted, OutboxStore outbox, WorkspaceStore workspaces, TeamsDigest digest, TeamsHandoff handoff, DirectChats direct, IOptions<TeamsOptions> options) : IChatSender
+    PostedMessageStore posted, OutboxStore outbox, WorkspaceStore workspaces, TeamsDigest digest, TeamsHandoff handoff, TeamsPoll poll, TeamsNudge nudge, DirectChats direct, IOptions<TeamsOptions> options) : IChatSender
 {
     public Platform Platform => Platform.Teams;
 
@@ -22,8 +22,8 @@ public sealed class TeamsSender(
         try
         {
             var reference = await references.FindAsync(row.ChannelId, ct);
-            // A notice to a person (channel id = user id) opens a 1:1 chat the first time; later ones find it stored.
-            if (reference is null && row.Kind == OutboxKinds.Notice && TeamsText.IsUserId(row.ChannelId))
+            // A notice or DM card to a person (channel id = user id) opens a 1:1 chat the first time; later ones find it stored.
+            if (reference is null && row.Kind is OutboxKinds.Notice or OutboxKinds.HandoffDm or OutboxKinds.Nudge && TeamsText.IsUserId(row.ChannelId))
                 reference = await direct.OpenAsync(row.WorkspaceId, row.ChannelId, ct);
             if (reference is null) return new SendResult.Permanent("no conversation reference: SpeBot was never installed or addressed there");
             var body = row.Parsed();
@@ -35,6 +35,10 @@ public sealed class TeamsSender(
                 OutboxKinds.Reply => await ReplyAsync(row, body, reference, ct),
                 OutboxKinds.Digest => await digest.SendAsync(row, body, reference, await ChannelLocaleAsync(row.WorkspaceId, reference, ct), ct),
                 OutboxKinds.Handoff => await handoff.SummaryAsync(row, body, reference, await ChannelLocaleAsync(row.WorkspaceId, reference, ct), ct),
+                OutboxKinds.HandoffDm => await handoff.DirectAsync(row, body, reference, ct),
+                OutboxKinds.Nudge => await nudge.SendAsync(row, body, reference, ct),
+                OutboxKinds.Poll => await poll.PostAsync(row, body, reference, await ChannelLocaleAsync(row.WorkspaceId, reference, ct), ct),
+                OutboxKinds.PollUpdate => await poll.UpdateAsync(row, body, reference, await ChannelLocaleAsync(row.WorkspaceId, reference, ct), ct),
                 _ => new SendResult.Permanent($"outbox kind '{row.Kind}' is not supported on Teams"),
             };
         }

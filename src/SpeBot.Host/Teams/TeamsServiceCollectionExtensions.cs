@@ -33,6 +33,8 @@ public static class TeamsServiceCollectionExtensions
         services.AddTransient<TeamsDigest>();
         services.AddTransient<DirectChats>();
         services.AddTransient<TeamsHandoff>();
+        services.AddTransient<TeamsPoll>();
+        services.AddTransient<TeamsNudge>();
         services.AddTransient<IChatSender, TeamsSender>();
         return builder;
     }

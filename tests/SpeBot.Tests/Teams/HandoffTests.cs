@@ -3,7 +3,7 @@ using SpeBot.Tests.Support;
 
 namespace SpeBot.Tests.Teams;
 
-/// <summary>The on-call handoff summary on Teams: a read-only card in the channel; the Ack DM is not served on Teams yet.</summary>
+/// <summary>The on-call handoff summary on Teams: a read-only card in the channel (the Ack DM is in DirectCardTests).</summary>
 public sealed class HandoffTests : TeamsHost
 {
     private const string KenAad = "99999999-8888-7777-6666-555555555555";

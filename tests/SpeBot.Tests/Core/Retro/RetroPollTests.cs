@@ -1,3 +1,4 @@
+using SpeBot.Core.Events;
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -17,7 +18,7 @@ public sealed class RetroPollTests : IDisposable
 
     public void Dispose() => _t.Dispose();
 
-    private RetroPolls Polls() => new(_t.Db, _t.Outbox, _t.Signal, _t.Queries, _timers, _t.Clock, Options.Create(new RetroOptions()));
+    private RetroPolls Polls() => new(_t.Db, _t.Outbox, _t.Signal, _t.Queries, _timers, _t.Clock, Options.Create(new RetroOptions()), new Inbox(_t.Clock));
 
     /// <summary>Two done items (by U7 and U8) and one open item; returns the workspace and the item ids.</summary>
     private async Task<(long Workspace, long DoneA, long DoneB, long Open)> SeedAsync()

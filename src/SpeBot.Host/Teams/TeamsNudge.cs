@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using SpeBot.Core;
+using SpeBot.Core.Capacity;
+using SpeBot.Core.Items;
+using SpeBot.Core.Outbox;
+using SpeBot.Core.Schedules;
+using SpeBot.Core.Workspaces;
+
+namespace SpeBot.Host.Teams;
+
+/// <summary>
+/// The nudge on Teams: a 1:1 card listing the person's still-stale claims, each with Still on it / Release / Done
+/// (Action.Execute, answered in <see cref="TeamsInvokes"/> through the same commands as Slack's nudge buttons).
+/// Outside working hours in their zone the row is deferred (not failed) until the next working-hours start.
+/// </summary>
+public sealed class TeamsNudge(BotConnectorClient connector, TeamsRenderer renderer, ItemStore items, NudgeSettings settings, WorkspaceStore workspaces,
+                               TimeProvider clock, IOptions<ScheduleOptions> options, IOptions<SpeBotOptions> spebot)
+{
+    public const string Verb = "spe.nudge";
+    /// <summary>The button operations, as Slack's nudge values name them.</summary>
+    public static readonly IReadOnlyList<string> Ops = ["update", "release", "done"];
+    private const int MaxItems = 15;
+
+    public async Task<SendResult> SendAsync(OutboxRow row, OutboundBody body, ConversationReference reference, CancellationToken ct)
+    {
+        var workspace = await workspaces.GetAsync(row.WorkspaceId, ct);
+        if (workspace is null || body.UserId is null) return new SendResult.Permanent("nudge without a person");
+        if (!await settings.IsEnabledAsync(workspace.Id, body.UserId, ct)) return new SendResult.Sent(null);
+        var zone = await settings.ZoneAsync(workspace.Id, body.UserId, ct) ?? Weeks.Zone(workspace.TimeZone, spebot.Value.DefaultTimeZone);
+        var now = clock.GetUtcNow();
+        if (WorkingHours.NextStart(now, zone, options.Value) is { } start)
+            return new SendResult.Deferred(start - now, "outside the person's working hours");
+
+        var claims = new List<Item>();
+        foreach (var id in (body.Args?.GetValueOrDefault("items") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var itemId)
+                && await items.GetAsync(itemId, ct) is { State: ItemStatus.InProgress } item && item.ClaimedBy == body.UserId)
+                claims.Add(item);
+        }
+        // Everything was updated or released meanwhile: nothing left to nudge about.
+        if (claims.Count == 0) return new SendResult.Sent(null);
+        var locale = await workspaces.LocaleForAsync(workspace, body.UserId, null, ct);
+        var card = Card(renderer, claims, locale, options.Value.StaleClaimDays);
+        return new SendResult.Sent(await connector.SendAsync(reference.ServiceUrl, reference.ConversationId, TeamsRenderer.CardActivity(card), ct));
+    }
+
+    public static JsonObject Card(TeamsRenderer renderer, IReadOnlyList<Item> claims, string locale, int staleDays)
+    {
+        var style = renderer.NewStyle();
+        string T(string key, Dictionary<string, object?>? args = null) => renderer.T(locale, new Message(key, args), style);
+        var body = new List<JsonNode> { AdaptiveCards.Text(T("nudge.dm", new() { ["count"] = claims.Count, ["days"] = staleDays })) };
+        foreach (var item in claims.Take(MaxItems))
+        {
+            JsonObject Data(string op) => new() { ["op"] = op, ["itemId"] = item.Id.ToString(CultureInfo.InvariantCulture) };
+            body.Add(AdaptiveCards.Text($"**{item.Ref}** {TeamsText.EscapeText(item.Title)}"));
+            body.Add(new JsonObject
+            {
+                ["type"] = "ActionSet",
+                ["actions"] = new JsonArray(
+                    AdaptiveCards.Execute(T("nudge.still"), Verb, Data("update"), "positive"),
+                    AdaptiveCards.Execute(T("card.menu.release"), Verb, Data("release")),
+                    AdaptiveCards.Execute(T("card.menu.done"), Verb, Data("done"))),
+            });
+        }
+        return AdaptiveCards.Card(body, mentions: style.Entities());
+    }
+}
