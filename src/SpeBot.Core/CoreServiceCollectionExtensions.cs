@@ -29,6 +29,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Votes>();
         services.AddSingleton<Lifecycle>();
         services.AddSingleton<Notices>();
+        services.AddSingleton<Schedules.NudgeDelivery>();
         services.AddSingleton<Capacity.CapacityStore>();
         services.AddSingleton<Exports.Exporter>();
         services.AddSingleton<ItemQueries>();

@@ -14,31 +14,15 @@ namespace SpeBot.Host.Slack;
 /// A nudge DM: the person's still-stale claims with Still on it / Release / Done buttons. Outside working hours in
 /// their zone the row is deferred (not failed) until the next working-hours start.
 /// </summary>
-public sealed class SlackNudge(SlackWebApi api, SlackRenderer renderer, ItemStore items, NudgeSettings settings, WorkspaceStore workspaces,
-                               TimeProvider clock, IOptions<ScheduleOptions> options, IOptions<SpeBotOptions> spebot)
+public sealed class SlackNudge(SlackWebApi api, SlackRenderer renderer, NudgeDelivery delivery)
 {
     public const string Action = "spe_nudge";
 
     public async Task<SendResult> SendAsync(OutboxRow row, OutboundBody body, CancellationToken ct)
     {
-        var workspace = await workspaces.GetAsync(row.WorkspaceId, ct);
-        if (workspace is null || body.UserId is null) return new SendResult.Permanent("nudge without a person");
-        if (!await settings.IsEnabledAsync(workspace.Id, body.UserId, ct)) return new SendResult.Sent(null);
-        var zone = await settings.ZoneAsync(workspace.Id, body.UserId, ct) ?? Weeks.Zone(workspace.TimeZone, spebot.Value.DefaultTimeZone);
-        var now = clock.GetUtcNow();
-        if (WorkingHours.NextStart(now, zone, options.Value) is { } start)
-            return new SendResult.Deferred(start - now, "outside the person's working hours");
-
-        var claims = new List<Item>();
-        foreach (var id in (body.Args?.GetValueOrDefault("items") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (await items.GetAsync(long.Parse(id, CultureInfo.InvariantCulture), ct) is { State: ItemStatus.InProgress } item && item.ClaimedBy == body.UserId)
-                claims.Add(item);
-        }
-        // Everything was updated or released meanwhile: nothing left to nudge about.
-        if (claims.Count == 0) return new SendResult.Sent(null);
-        var locale = await workspaces.LocaleForAsync(workspace, body.UserId, null, ct);
-        var intro = renderer.T(locale, new Message("nudge.dm", new() { ["count"] = claims.Count, ["days"] = options.Value.StaleClaimDays }));
+        var due = await delivery.ResolveAsync(row.WorkspaceId, body, ct);
+        if (due is not NudgeDue.Send(var claims, var locale, var staleDays)) return NudgeDelivery.NotSending(due)!;
+        var intro = renderer.T(locale, new Message("nudge.dm", new() { ["count"] = claims.Count, ["days"] = staleDays }));
         var blocks = new List<JsonObject> { BlockKit.Section(intro) };
         foreach (var item in claims.Take(15))
         {
@@ -49,7 +33,7 @@ public sealed class SlackNudge(SlackWebApi api, SlackRenderer renderer, ItemStor
                 BlockKit.Button(renderer.T(locale, "card.menu.release"), Action, $"release:{id}"),
                 BlockKit.Button(renderer.T(locale, "card.menu.done"), Action, $"done:{id}")));
         }
-        var ts = await api.PostMessageAsync(body.UserId, BlockKit.Truncate(intro, BlockKit.MaxFallbackText), BlockKit.Limit(blocks, BlockKit.MaxBlocks), ct: ct);
+        var ts = await api.PostMessageAsync(body.UserId!, BlockKit.Truncate(intro, BlockKit.MaxFallbackText), BlockKit.Limit(blocks, BlockKit.MaxBlocks), ct: ct);
         return new SendResult.Sent(ts.Ts);
     }
 }

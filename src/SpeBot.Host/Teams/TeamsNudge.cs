@@ -15,8 +15,7 @@ namespace SpeBot.Host.Teams;
 /// (Action.Execute, answered in <see cref="TeamsInvokes"/> through the same commands as Slack's nudge buttons).
 /// Outside working hours in their zone the row is deferred (not failed) until the next working-hours start.
 /// </summary>
-public sealed class TeamsNudge(BotConnectorClient connector, TeamsRenderer renderer, ItemStore items, NudgeSettings settings, WorkspaceStore workspaces,
-                               TimeProvider clock, IOptions<ScheduleOptions> options, IOptions<SpeBotOptions> spebot)
+public sealed class TeamsNudge(BotConnectorClient connector, TeamsRenderer renderer, NudgeDelivery delivery)
 {
     public const string Verb = "spe.nudge";
     /// <summary>The button operations, as Slack's nudge values name them.</summary>
@@ -25,25 +24,9 @@ public sealed class TeamsNudge(BotConnectorClient connector, TeamsRenderer rende
 
     public async Task<SendResult> SendAsync(OutboxRow row, OutboundBody body, ConversationReference reference, CancellationToken ct)
     {
-        var workspace = await workspaces.GetAsync(row.WorkspaceId, ct);
-        if (workspace is null || body.UserId is null) return new SendResult.Permanent("nudge without a person");
-        if (!await settings.IsEnabledAsync(workspace.Id, body.UserId, ct)) return new SendResult.Sent(null);
-        var zone = await settings.ZoneAsync(workspace.Id, body.UserId, ct) ?? Weeks.Zone(workspace.TimeZone, spebot.Value.DefaultTimeZone);
-        var now = clock.GetUtcNow();
-        if (WorkingHours.NextStart(now, zone, options.Value) is { } start)
-            return new SendResult.Deferred(start - now, "outside the person's working hours");
-
-        var claims = new List<Item>();
-        foreach (var id in (body.Args?.GetValueOrDefault("items") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var itemId)
-                && await items.GetAsync(itemId, ct) is { State: ItemStatus.InProgress } item && item.ClaimedBy == body.UserId)
-                claims.Add(item);
-        }
-        // Everything was updated or released meanwhile: nothing left to nudge about.
-        if (claims.Count == 0) return new SendResult.Sent(null);
-        var locale = await workspaces.LocaleForAsync(workspace, body.UserId, null, ct);
-        var card = Card(renderer, claims, locale, options.Value.StaleClaimDays);
+        var due = await delivery.ResolveAsync(row.WorkspaceId, body, ct);
+        if (due is not NudgeDue.Send(var claims, var locale, var staleDays)) return NudgeDelivery.NotSending(due)!;
+        var card = Card(renderer, claims, locale, staleDays);
         return new SendResult.Sent(await connector.SendAsync(reference.ServiceUrl, reference.ConversationId, TeamsRenderer.CardActivity(card), ct));
     }
 
