@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using SpeBot.Core;
 using SpeBot.Core.Capacity;
-using SpeBot.Core.Items;
 using SpeBot.Core.Outbox;
 using SpeBot.Core.Schedules;
 using SpeBot.Core.Storage;

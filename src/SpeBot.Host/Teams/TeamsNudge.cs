@@ -1,12 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Options;
 using SpeBot.Core;
-using SpeBot.Core.Capacity;
 using SpeBot.Core.Items;
 using SpeBot.Core.Outbox;
 using SpeBot.Core.Schedules;
-using SpeBot.Core.Workspaces;
 
 namespace SpeBot.Host.Teams;
 

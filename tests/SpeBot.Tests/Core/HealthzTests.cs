@@ -8,29 +8,12 @@ using SpeBot.Tests.Support;
 
 namespace SpeBot.Tests.Core;
 
-public sealed class HealthzTests : IAsyncLifetime
+public sealed class HealthzTests : SlackHost
 {
-    private FakeSlackApi _slack = null!;
-    private SpeBotFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _slack = await FakeSlackApi.StartAsync();
-        _factory = new SpeBotFactory(_slack);
-        _client = _factory.CreateClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _factory.DisposeAsync();
-        await _slack.DisposeAsync();
-    }
-
     [Fact]
     public async Task HealthzReportsDatabaseSchemaPlatformsAndAnEmptyOutbox()
     {
-        var response = await _client.GetAsync("/healthz");
+        var response = await Client.GetAsync("/healthz");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
@@ -47,17 +30,17 @@ public sealed class HealthzTests : IAsyncLifetime
     [Fact]
     public async Task PendingOutboxRowCountsInTheBacklog()
     {
-        var workspace = await _factory.Get<WorkspaceStore>().EnsureAsync(Platform.Slack, "T1");
-        var outbox = _factory.Get<OutboxStore>();
+        var workspace = await Factory.Get<WorkspaceStore>().EnsureAsync(Platform.Slack, "T1");
+        var outbox = Factory.Get<OutboxStore>();
         // Due tomorrow, so the running dispatcher leaves it pending while we look.
-        await _factory.Get<Database>().WriteAsync(async (c, tx) =>
+        await Factory.Get<Database>().WriteAsync(async (c, tx) =>
         {
             await outbox.EnqueueAsync(c, tx, new OutboundMessage(Platform.Slack, workspace.Id, "C1", OutboxKinds.Notice,
                 new OutboundBody { Key = "help.more" }, "test:pending", Delay: TimeSpan.FromDays(1)), CancellationToken.None);
             return 0;
         });
 
-        var json = JsonNode.Parse(await _client.GetStringAsync("/healthz"))!;
+        var json = JsonNode.Parse(await Client.GetStringAsync("/healthz"))!;
 
         Assert.Equal(1, json["outbox"]!["backlog"]!.GetValue<long>());
         Assert.Equal(0, json["outbox"]!["dead"]!.GetValue<long>());
@@ -66,9 +49,9 @@ public sealed class HealthzTests : IAsyncLifetime
     [Fact]
     public async Task DeadOutboxRowCountsAsDeadNotBacklog()
     {
-        var workspace = await _factory.Get<WorkspaceStore>().EnsureAsync(Platform.Slack, "T1");
-        var outbox = _factory.Get<OutboxStore>();
-        await _factory.Get<Database>().WriteAsync(async (c, tx) =>
+        var workspace = await Factory.Get<WorkspaceStore>().EnsureAsync(Platform.Slack, "T1");
+        var outbox = Factory.Get<OutboxStore>();
+        await Factory.Get<Database>().WriteAsync(async (c, tx) =>
         {
             await outbox.EnqueueAsync(c, tx, new OutboundMessage(Platform.Slack, workspace.Id, "C1", OutboxKinds.Notice,
                 new OutboundBody { Key = "help.more" }, "test:dead", Delay: TimeSpan.FromDays(1)), CancellationToken.None);
@@ -77,7 +60,7 @@ public sealed class HealthzTests : IAsyncLifetime
         var row = await outbox.FindAsync("test:dead");
         await outbox.DeadAsync(row!, "channel_not_found");
 
-        var json = JsonNode.Parse(await _client.GetStringAsync("/healthz"))!;
+        var json = JsonNode.Parse(await Client.GetStringAsync("/healthz"))!;
 
         Assert.Equal(0, json["outbox"]!["backlog"]!.GetValue<long>());
         Assert.Equal(1, json["outbox"]!["dead"]!.GetValue<long>());

@@ -52,6 +52,25 @@ public abstract class TeamsHost : IAsyncLifetime
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
     }
 
+    /// <summary>A person other tests can mention: "Ken", by Entra object id.</summary>
+    protected const string KenAad = "99999999-8888-7777-6666-555555555555";
+
+    /// <summary>Sends "@SpeBot {text}" in the channel (optionally mentioning Ken) and waits for the reply in its thread.</summary>
+    protected async Task CommandAsync(string text, string id, bool mentionKen = false)
+    {
+        var activity = ActivityBuilder.ChannelMention(Bot.ServiceUrl, text, id);
+        if (mentionKen)
+        {
+            activity["entities"]!.AsArray().Add(new JsonObject
+            {
+                ["type"] = "mention", ["text"] = "<at>Ken</at>",
+                ["mentioned"] = new JsonObject { ["id"] = "29:1ken-abcdefghij", ["name"] = "Ken", ["aadObjectId"] = KenAad },
+            });
+        }
+        await SendAsync(activity);
+        await SpeBotFactory.WaitUntilAsync(() => Bot.Calls.Any(c => c.Path.EndsWith($"/activities/{id}", StringComparison.Ordinal)), what: $"reply to {text}");
+    }
+
     /// <summary>Proposes in the channel and waits for the card; returns the item id and the card's activity id.</summary>
     protected async Task<(long ItemId, string CardId)> ProposeAsync(string title, string id = "1700000000001")
     {

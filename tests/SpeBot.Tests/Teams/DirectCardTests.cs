@@ -10,7 +10,6 @@ namespace SpeBot.Tests.Teams;
 /// <summary>Cards SpeBot sends to one person in a 1:1 chat (the handoff Ack, the stale-claim nudge) and their Action.Execute buttons.</summary>
 public sealed class DirectCardTests : TeamsHost
 {
-    private const string KenAad = "99999999-8888-7777-6666-555555555555";
 
     /// <summary>Always working hours, so a nudge is never deferred by the clock the tests run at.</summary>
     protected override Dictionary<string, string?> Settings => new()
@@ -19,21 +18,6 @@ public sealed class DirectCardTests : TeamsHost
         ["Schedules:WorkDays:0"] = "Monday", ["Schedules:WorkDays:1"] = "Tuesday", ["Schedules:WorkDays:2"] = "Wednesday",
         ["Schedules:WorkDays:3"] = "Thursday", ["Schedules:WorkDays:4"] = "Friday", ["Schedules:WorkDays:5"] = "Saturday", ["Schedules:WorkDays:6"] = "Sunday",
     };
-
-    private async Task CommandAsync(string text, string id, bool mentionKen = false)
-    {
-        var activity = ActivityBuilder.ChannelMention(Bot.ServiceUrl, text, id);
-        if (mentionKen)
-        {
-            activity["entities"]!.AsArray().Add(new JsonObject
-            {
-                ["type"] = "mention", ["text"] = "<at>Ken</at>",
-                ["mentioned"] = new JsonObject { ["id"] = "29:1ken-abcdefghij", ["name"] = "Ken", ["aadObjectId"] = KenAad },
-            });
-        }
-        await SendAsync(activity);
-        await SpeBotFactory.WaitUntilAsync(() => Bot.Calls.Any(c => c.Path.EndsWith($"/activities/{id}", StringComparison.Ordinal)), what: $"reply to {text}");
-    }
 
     private JsonObject Action(string chat, string verb, JsonObject data, string id, string userAad)
     {

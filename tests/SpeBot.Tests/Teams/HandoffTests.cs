@@ -6,22 +6,6 @@ namespace SpeBot.Tests.Teams;
 /// <summary>The on-call handoff summary on Teams: a read-only card in the channel (the Ack DM is in DirectCardTests).</summary>
 public sealed class HandoffTests : TeamsHost
 {
-    private const string KenAad = "99999999-8888-7777-6666-555555555555";
-
-    private async Task CommandAsync(string text, string id, bool mentionKen = false)
-    {
-        var activity = ActivityBuilder.ChannelMention(Bot.ServiceUrl, text, id);
-        if (mentionKen)
-        {
-            activity["entities"]!.AsArray().Add(new JsonObject
-            {
-                ["type"] = "mention", ["text"] = "<at>Ken</at>",
-                ["mentioned"] = new JsonObject { ["id"] = "29:1ken-abcdefghij", ["name"] = "Ken", ["aadObjectId"] = KenAad },
-            });
-        }
-        await SendAsync(activity);
-        await SpeBotFactory.WaitUntilAsync(() => Bot.Calls.Any(c => c.Path.EndsWith($"/activities/{id}", StringComparison.Ordinal)), what: $"reply to {text}");
-    }
 
     [Fact]
     public async Task HandoffSummaryIsAReadOnlyCardInTheChannelWithEscapedNotes()
