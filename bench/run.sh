@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark: starts SpeBot in Release on a temp database, drives it with signed /spe propose requests and
 # signed reaction events from a .NET load generator on the same machine, next to GET /healthz in the same run.
-# Usage: bench/run.sh [seconds-per-scenario] [concurrency]    (results also go to bench/results/latest.txt)
+# Usage: bench/run.sh [seconds-per-scenario] [concurrency] [warm-up-seconds]   (results also go to bench/results/latest.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${1:-10}"; concurrency="${2:-16}"
+seconds="${1:-10}"; concurrency="${2:-16}"; warmup="${3:-5}"
 work="$(mktemp -d)"; bot_port=5181; slack_port=5182; secret="bench-signing-secret"
 mkdir -p bench/results
 
@@ -20,7 +20,7 @@ bot=$!
 trap 'kill $bot 2>/dev/null; wait $bot 2>/dev/null; rm -rf "$work"' EXIT
 
 set +e
-dotnet "$work/bench/SpeBot.Bench.dll" "http://127.0.0.1:$bot_port" "$slack_port" "$work/spebot.db" "$secret" "$seconds" "$concurrency" \
+dotnet "$work/bench/SpeBot.Bench.dll" "http://127.0.0.1:$bot_port" "$slack_port" "$work/spebot.db" "$secret" "$seconds" "$concurrency" "$warmup" \
   | tee bench/results/latest.txt
 status=${PIPESTATUS[0]}
 set -e

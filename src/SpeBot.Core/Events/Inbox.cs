@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Dapper;
 using SpeBot.Core.Storage;
 
 namespace SpeBot.Core.Events;
@@ -9,9 +8,9 @@ public sealed class Inbox(TimeProvider clock)
 {
     /// <summary>Records the event inside the caller's transaction; false when it was seen before.</summary>
     public async Task<bool> TryRecordAsync(DbConnection c, DbTransaction tx, Platform platform, string eventKey, CancellationToken ct) =>
-        await c.ExecuteScalarAsync<long?>(new CommandDefinition("""
+        await c.ScalarAsync(tx, """
             INSERT INTO inbox (platform, event_key, received_at) VALUES (@p, @eventKey, @now)
             ON CONFLICT (platform, event_key) DO NOTHING
             RETURNING 1
-            """, new { p = platform.Wire(), eventKey, now = Iso.Of(clock.GetUtcNow()) }, tx, cancellationToken: ct)) is not null;
+            """, ct, ("@p", platform.Wire()), ("@eventKey", eventKey), ("@now", Iso.Of(clock.GetUtcNow()))) is not null;
 }

@@ -1,5 +1,5 @@
 using System.Data.Common;
-using Dapper;
+using SpeBot.Core.Storage;
 using SpeBot.Core.Outbox;
 
 namespace SpeBot.Core.Items;
@@ -15,16 +15,22 @@ public sealed class CardUpdates(OutboxStore outbox)
     public async Task<int> EnqueueAsync(DbConnection c, DbTransaction tx, Platform platform, long workspaceId, long itemId, CancellationToken ct)
     {
         // Cards already posted, plus cards still queued: a vote that lands while the card is in flight must still show.
-        // The key range (':' .. ';') is a prefix match that can use the dedupe_key index, unlike LIKE.
-        var posted = await c.QueryAsync<string>(new CommandDefinition(
-            "SELECT channel_id FROM posted_messages WHERE item_id = @itemId AND kind = 'item_card' AND platform = @p",
-            new { itemId, p = platform.Wire() }, tx, cancellationToken: ct));
-        // Only the key range in SQL, so the unique dedupe_key index answers it whatever the backlog; the rest is filtered here.
-        var queued = await c.QueryAsync<(string ChannelId, string Status, string Platform)>(new CommandDefinition(
-            "SELECT channel_id, status, platform FROM outbox WHERE dedupe_key >= @from AND dedupe_key < @to",
-            new { from = $"item_card:{itemId}:", to = $"item_card:{itemId};" }, tx, cancellationToken: ct));
-        var channels = posted.Concat(queued.Where(q => q.Status == "pending" && q.Platform == platform.Wire()).Select(q => q.ChannelId))
-            .Distinct().ToList();
+        // The queued ones by key range only (':' .. ';', a prefix match), so the unique dedupe_key index answers it
+        // whatever the backlog; status and platform are filtered here.
+        var p = platform.Wire();
+        var channels = new List<string>(2);
+        await using (var reader = await c.Command(tx, """
+            SELECT channel_id, 'posted', platform FROM posted_messages WHERE item_id = @itemId AND kind = 'item_card'
+            UNION ALL
+            SELECT channel_id, status, platform FROM outbox WHERE dedupe_key >= @from AND dedupe_key < @to
+            """, ("@itemId", itemId), ("@from", $"item_card:{itemId}:"), ("@to", $"item_card:{itemId};")).ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var channel = reader.GetString(0);
+                if (reader.GetString(1) is "posted" or "pending" && reader.GetString(2) == p && !channels.Contains(channel)) channels.Add(channel);
+            }
+        }
         foreach (var channel in channels)
         {
             await outbox.EnqueueAsync(c, tx, new OutboundMessage(platform, workspaceId, channel, OutboxKinds.CardUpdate,

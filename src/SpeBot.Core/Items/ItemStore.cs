@@ -27,22 +27,26 @@ public sealed class ItemStore(Database db, TimeProvider clock)
         var now = Iso.Parse(Iso.Of(clock.GetUtcNow()));
         // The next number comes from the (workspace_id, number) index inside the insert: one statement, and the
         // single writer makes it race-free. Items are never deleted, so numbers are never reused.
-        var row = await c.QuerySingleAsync<(long Id, long Number)>(new CommandDefinition("""
+        (long Id, long Number) row;
+        await using (var reader = await c.Command(tx, """
             INSERT INTO items (workspace_id, number, title, detail, category, status, author_platform, author_id, team,
                                source_channel, source_message_id, source_permalink, source_author_id,
                                impact, effort, created_at, updated_at)
-            VALUES (@WorkspaceId, (SELECT COALESCE(MAX(number), 0) + 1 FROM items WHERE workspace_id = @WorkspaceId),
-                    @Title, @Detail, @Category, 'proposed', @AuthorPlatform, @AuthorId, @Team,
-                    @SourceChannel, @SourceMessageId, @SourcePermalink, @SourceAuthorId,
-                    @Impact, @Effort, @now, @now)
+            VALUES (@workspaceId, (SELECT COALESCE(MAX(number), 0) + 1 FROM items WHERE workspace_id = @workspaceId),
+                    @title, @detail, @category, 'proposed', @authorPlatform, @authorId, @team,
+                    @sourceChannel, @sourceMessageId, @sourcePermalink, @sourceAuthorId,
+                    @impact, @effort, @now, @now)
             RETURNING id, number
-            """, new
+            """,
+            ("@workspaceId", n.WorkspaceId), ("@title", n.Title), ("@detail", n.Detail), ("@category", n.Category),
+            ("@authorPlatform", n.AuthorPlatform), ("@authorId", n.AuthorId), ("@team", n.Team),
+            ("@sourceChannel", n.Source?.ChannelId), ("@sourceMessageId", n.Source?.MessageId),
+            ("@sourcePermalink", n.Source?.Permalink), ("@sourceAuthorId", n.Source?.AuthorId),
+            ("@impact", n.Impact), ("@effort", n.Effort), ("@now", Iso.Of(now))).ExecuteReaderAsync(ct))
         {
-            n.WorkspaceId, n.Title, n.Detail, n.Category, n.AuthorPlatform, n.AuthorId, n.Team,
-            SourceChannel = n.Source?.ChannelId, SourceMessageId = n.Source?.MessageId,
-            SourcePermalink = n.Source?.Permalink, SourceAuthorId = n.Source?.AuthorId,
-            n.Impact, n.Effort, now = Iso.Of(now),
-        }, tx, cancellationToken: ct));
+            await reader.ReadAsync(ct);
+            row = (reader.GetInt64(0), reader.GetInt64(1));
+        }
         // Built from what was just written rather than read back: reading 27 columns costs more than the insert.
         var item = new Item
         {
@@ -54,12 +58,14 @@ public sealed class ItemStore(Database db, TimeProvider clock)
         await AppendEventAsync(c, tx, item.Id, n.AuthorId, "proposed", null, n.AuthorPlatform, n.ChannelId ?? n.Source?.ChannelId, ct);
         return (item, true);
     }
+
     public Task AppendEventAsync(DbConnection c, DbTransaction tx, long itemId, string actorId, string action, string? detail,
                                  string platform, string? channelId, CancellationToken ct) =>
-        c.ExecuteAsync(new CommandDefinition("""
+        c.RunAsync(tx, """
             INSERT INTO item_events (item_id, actor_id, action, detail, platform, channel_id, created_at)
             VALUES (@itemId, @actorId, @action, @detail, @platform, @channelId, @now)
-            """, new { itemId, actorId, action, detail, platform, channelId, now = Iso.Of(clock.GetUtcNow()) }, tx, cancellationToken: ct));
+            """, ct, ("@itemId", itemId), ("@actorId", actorId), ("@action", action), ("@detail", detail), ("@platform", platform),
+            ("@channelId", channelId), ("@now", Iso.Of(clock.GetUtcNow())));
 
     public Task<Item?> GetAsync(long id, CancellationToken ct = default) =>
         db.ReadAsync(c => c.QuerySingleOrDefaultAsync<Item>(new CommandDefinition($"{Select} WHERE i.id = @id", new { id }, cancellationToken: ct)), ct);

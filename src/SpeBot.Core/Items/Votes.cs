@@ -25,7 +25,7 @@ public sealed record ReactionResult(ReactionOutcome Outcome, long? ItemId = null
 /// (by event key) and in order (the newest event_ts per message, person and emoji wins).
 /// </summary>
 public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, CardUpdates cards, ItemStore items,
-                          PostedMessageStore posted, Inbox inbox, TimeProvider clock, IOptions<SpeBotOptions> options)
+                          Inbox inbox, TimeProvider clock, IOptions<SpeBotOptions> options)
 {
     public async Task<ReactionResult> ApplyReactionAsync(ReactionChange r, CancellationToken ct)
     {
@@ -34,23 +34,23 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
         {
             if (r.EventKey is not null && !await inbox.TryRecordAsync(c, tx, r.Platform, r.EventKey, ct)) return new ReactionResult(ReactionOutcome.Duplicate);
 
-            var applied = await c.ExecuteScalarAsync<long?>(new CommandDefinition("""
+            var applied = await c.ScalarAsync(tx, """
                 INSERT INTO reaction_states (platform, channel_id, message_id, user_id, reaction, present, event_ts)
-                VALUES (@p, @ChannelId, @MessageId, @UserId, @Reaction, @present, @EventTs)
+                VALUES (@p, @channelId, @messageId, @userId, @reaction, @present, @eventTs)
                 ON CONFLICT (platform, channel_id, message_id, user_id, reaction) DO UPDATE
                   SET present = excluded.present, event_ts = excluded.event_ts
                   WHERE excluded.event_ts > reaction_states.event_ts
                 RETURNING 1
-                """, new { p = r.Platform.Wire(), r.ChannelId, r.MessageId, r.UserId, r.Reaction, present = r.Added ? 1 : 0, r.EventTs },
-                tx, cancellationToken: ct));
+                """, ct, ("@p", r.Platform.Wire()), ("@channelId", r.ChannelId), ("@messageId", r.MessageId), ("@userId", r.UserId),
+                ("@reaction", r.Reaction), ("@present", r.Added ? 1 : 0), ("@eventTs", r.EventTs));
             if (applied is null) return new ReactionResult(ReactionOutcome.Stale);
 
-            var message = await posted.FindAsync(c, tx, r.Platform, r.ChannelId, r.MessageId, ct);
+            var message = await MessageAsync(c, tx, r, ct);
             if (message is { Kind: "item_card", ItemId: { } itemId })
             {
                 var voteSet = r.VoteReactions ?? o.VoteReactions;
                 if (voteSet.Contains(r.Reaction, StringComparer.Ordinal))
-                    return new ReactionResult(await ReconcileReactionVoteAsync(c, tx, r, itemId, voteSet, ct), itemId);
+                    return new ReactionResult(await ReconcileReactionVoteAsync(c, tx, r, message.VotesFor ?? itemId, voteSet, ct), itemId);
                 // Claiming has its own rules and transaction (Lifecycle); the caller runs it after this commit.
                 if (r.Added && r.Reaction == o.ClaimReaction) return new ReactionResult(ReactionOutcome.ClaimRequested, itemId);
                 return new ReactionResult(ReactionOutcome.Ignored, itemId);
@@ -68,6 +68,21 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
         return outcome;
     }
 
+    private sealed record ReactedMessage(string Kind, long? ItemId, long? VotesFor);
+
+    /// <summary>What the reacted message is, if SpeBot posted it; for a card, the item its votes count for.</summary>
+    private static async Task<ReactedMessage?> MessageAsync(DbConnection c, DbTransaction tx, ReactionChange r, CancellationToken ct)
+    {
+        // Votes on the card of a merged item count for the item it was merged into.
+        await using var reader = await c.Command(tx, """
+            SELECT m.kind, m.item_id, COALESCE(i.merged_into, i.id)
+            FROM posted_messages m LEFT JOIN items i ON i.id = m.item_id
+            WHERE m.platform = @p AND m.channel_id = @channelId AND m.message_id = @messageId
+            """, ("@p", r.Platform.Wire()), ("@channelId", r.ChannelId), ("@messageId", r.MessageId)).ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        return new ReactedMessage(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetInt64(2));
+    }
+
     /// <summary>
     /// The vote exists while the person has any vote reaction on any card of the item, or of an item merged into it
     /// (or voted with the button).
@@ -75,10 +90,8 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
     private async Task<ReactionOutcome> ReconcileReactionVoteAsync(DbConnection c, DbTransaction tx, ReactionChange r, long itemId,
                                                                   string[] voteReactions, CancellationToken ct)
     {
-        // Votes on the card of a merged item count for the item it was merged into.
-        if (await c.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT merged_into FROM items WHERE id = @itemId", new { itemId }, tx,
-                cancellationToken: ct)) is { } target) itemId = target;
-        var stillReacting = await c.ExecuteScalarAsync<long>(new CommandDefinition("""
+        // A vote reaction just added is itself the reason to hold the vote; only a removal asks whether another remains.
+        var stillReacting = r.Added || await c.ExecuteScalarAsync<long>(new CommandDefinition("""
             SELECT COUNT(*) FROM reaction_states s
             JOIN posted_messages m ON m.platform = s.platform AND m.channel_id = s.channel_id AND m.message_id = s.message_id
             WHERE (m.item_id = @itemId OR m.item_id IN (SELECT id FROM items WHERE merged_into = @itemId))
@@ -87,10 +100,10 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
         int changed;
         if (stillReacting)
         {
-            changed = await c.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO votes (item_id, voter_id, via, created_at) VALUES (@itemId, @UserId, 'reaction', @now)
+            changed = await c.RunAsync(tx, """
+                INSERT INTO votes (item_id, voter_id, via, created_at) VALUES (@itemId, @userId, 'reaction', @now)
                 ON CONFLICT (item_id, voter_id) DO NOTHING
-                """, new { itemId, r.UserId, now = Iso.Of(clock.GetUtcNow()) }, tx, cancellationToken: ct));
+                """, ct, ("@itemId", itemId), ("@userId", r.UserId), ("@now", Iso.Of(clock.GetUtcNow())));
         }
         else
         {

@@ -10,32 +10,30 @@ public sealed class OutboxStore(Database db, TimeProvider clock)
     public async Task EnqueueAsync(DbConnection c, DbTransaction tx, OutboundMessage m, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var args = new
-        {
-            platform = m.Platform.Wire(), m.WorkspaceId, m.ChannelId, m.Kind, body = m.Body.Serialize(), m.DedupeKey,
-            due = Iso.Of(now + m.Delay), now = Iso.Of(now),
-        };
         // A coalescing row that is pending keeps its earlier due time, so a stream of votes cannot starve the update;
         // one already sent becomes pending again with a new version, which a sender in flight cannot mark sent.
-        var sql = m.Coalesce
-            ? """
-              INSERT INTO outbox (platform, workspace_id, channel_id, kind, body, dedupe_key, status, next_attempt_at, created_at)
-              VALUES (@platform, @WorkspaceId, @ChannelId, @Kind, @body, @DedupeKey, 'pending', @due, @now)
-              ON CONFLICT (dedupe_key) DO UPDATE SET
-                body = excluded.body,
-                version = outbox.version + 1,
-                attempts = CASE WHEN outbox.status = 'pending' THEN outbox.attempts ELSE 0 END,
-                next_attempt_at = CASE WHEN outbox.status = 'pending' AND outbox.next_attempt_at < excluded.next_attempt_at
-                                       THEN outbox.next_attempt_at ELSE excluded.next_attempt_at END,
-                status = 'pending', last_error = NULL
-              """
-            : """
-              INSERT INTO outbox (platform, workspace_id, channel_id, kind, body, dedupe_key, status, next_attempt_at, created_at)
-              VALUES (@platform, @WorkspaceId, @ChannelId, @Kind, @body, @DedupeKey, 'pending', @due, @now)
-              ON CONFLICT (dedupe_key) DO NOTHING
-              """;
-        await c.ExecuteAsync(new CommandDefinition(sql, args, tx, cancellationToken: ct));
+        await c.RunAsync(tx, m.Coalesce ? InsertCoalescing : InsertOnce, ct,
+            ("@platform", m.Platform.Wire()), ("@workspaceId", m.WorkspaceId), ("@channelId", m.ChannelId), ("@kind", m.Kind),
+            ("@body", m.Body.Serialize()), ("@dedupeKey", m.DedupeKey), ("@due", Iso.Of(now + m.Delay)), ("@now", Iso.Of(now)));
     }
+
+    private const string InsertOnce = """
+        INSERT INTO outbox (platform, workspace_id, channel_id, kind, body, dedupe_key, status, next_attempt_at, created_at)
+        VALUES (@platform, @workspaceId, @channelId, @kind, @body, @dedupeKey, 'pending', @due, @now)
+        ON CONFLICT (dedupe_key) DO NOTHING
+        """;
+
+    private const string InsertCoalescing = """
+        INSERT INTO outbox (platform, workspace_id, channel_id, kind, body, dedupe_key, status, next_attempt_at, created_at)
+        VALUES (@platform, @workspaceId, @channelId, @kind, @body, @dedupeKey, 'pending', @due, @now)
+        ON CONFLICT (dedupe_key) DO UPDATE SET
+          body = excluded.body,
+          version = outbox.version + 1,
+          attempts = CASE WHEN outbox.status = 'pending' THEN outbox.attempts ELSE 0 END,
+          next_attempt_at = CASE WHEN outbox.status = 'pending' AND outbox.next_attempt_at < excluded.next_attempt_at
+                                 THEN outbox.next_attempt_at ELSE excluded.next_attempt_at END,
+          status = 'pending', last_error = NULL
+        """;
 
     /// <summary>
     /// Leases due rows, oldest first, only the oldest pending row of each channel (which keeps per-channel order:

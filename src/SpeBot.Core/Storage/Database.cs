@@ -7,8 +7,10 @@ namespace SpeBot.Core.Storage;
 
 /// <summary>
 /// SQLite access. Reads use pooled connections (WAL lets them run beside the writer). Writes go through one
-/// writer connection that commits in groups: every job queued while a commit is in progress joins the next
-/// transaction, each in its own savepoint, so one fsync makes many acks durable and no writer busy-waits.
+/// writer connection on its own thread that commits in groups: every job queued while a commit is in progress
+/// joins the next transaction, each in its own savepoint, so one fsync makes many acks durable and no writer
+/// busy-waits. SQLite calls complete synchronously, so the thread runs each job to the end without
+/// thread-pool hops; callers resume on the pool.
 /// </summary>
 public sealed class Database : IAsyncDisposable
 {
@@ -18,6 +20,7 @@ public sealed class Database : IAsyncDisposable
     private readonly string _synchronous;
     private readonly Channel<WriteJob> _writes = Channel.CreateUnbounded<WriteJob>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lazy<Task> _writer;
+    private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
 
     public Database(IOptions<StorageOptions> options)
@@ -38,7 +41,11 @@ public sealed class Database : IAsyncDisposable
         _busyTimeoutMs = o.BusyTimeoutMs;
         _synchronous = o.Synchronous.Equals("NORMAL", StringComparison.OrdinalIgnoreCase) ? "NORMAL" : "FULL";
         FilePath = full;
-        _writer = new Lazy<Task>(() => Task.Run(WriterLoopAsync));
+        _writer = new Lazy<Task>(() =>
+        {
+            new Thread(WriterLoop) { IsBackground = true, Name = "spebot-writer" }.Start();
+            return _writerDone.Task;
+        });
         TypeHandlers.Register();
     }
 
@@ -71,21 +78,22 @@ public sealed class Database : IAsyncDisposable
         return (T)(await job.Done.Task)!;
     }
 
-    private async Task WriterLoopAsync()
+    private void WriterLoop()
     {
-        await using var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync();
-        await using (var pragma = connection.CreateCommand())
-        {
-            // FULL (default): an acked write survives power loss, not only a crash; group commit pays for it.
-            pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout={_busyTimeoutMs};";
-            await pragma.ExecuteNonQueryAsync();
-        }
-        var batch = new List<WriteJob>(MaxBatch);
         var reader = _writes.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(_stopping.Token))
+            using var connection = new SqliteConnection(_connectionString);
+            connection.Open();
+            using (var pragma = connection.CreateCommand())
+            {
+                // FULL (default): an acked write survives power loss, not only a crash; group commit pays for it.
+                // Savepoint journals stay in memory: a group commit opens one per job and a temp file each costs syscalls.
+                pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout={_busyTimeoutMs}; PRAGMA temp_store=MEMORY;";
+                pragma.ExecuteNonQuery();
+            }
+            var batch = new List<WriteJob>(MaxBatch);
+            while (reader.WaitToReadAsync(_stopping.Token).AsTask().GetAwaiter().GetResult())
             {
                 batch.Clear();
                 while (batch.Count < MaxBatch && reader.TryRead(out var job))
@@ -93,32 +101,43 @@ public sealed class Database : IAsyncDisposable
                     if (job.Cancel.IsCancellationRequested) job.Done.TrySetCanceled(job.Cancel);
                     else batch.Add(job);
                 }
-                if (batch.Count > 0) await CommitAsync(connection, batch);
+                if (batch.Count > 0) Commit(connection, batch);
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
         }
-        while (reader.TryRead(out var left)) left.Done.TrySetException(new ObjectDisposedException(nameof(Database)));
+        catch (Exception e)
+        {
+            // The writer connection could not open (disk, permissions): every queued write learns why.
+            while (reader.TryRead(out var failed)) failed.Done.TrySetException(e);
+            _writerDone.TrySetException(e);
+            return;
+        }
+        finally
+        {
+            while (reader.TryRead(out var left)) left.Done.TrySetException(new ObjectDisposedException(nameof(Database)));
+        }
+        _writerDone.TrySetResult();
     }
 
-    private static async Task CommitAsync(SqliteConnection connection, List<WriteJob> batch)
+    private static void Commit(SqliteConnection connection, List<WriteJob> batch)
     {
         var results = new object?[batch.Count];
         var failures = new Exception?[batch.Count];
         try
         {
-            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync();
+            using var tx = connection.BeginTransaction();
             if (batch.Count == 1)
             {
                 // Alone in its transaction, a job needs no savepoint: a failure rolls the whole transaction back.
                 try
                 {
-                    results[0] = await batch[0].Work(connection, tx);
+                    results[0] = batch[0].Work(connection, tx).GetAwaiter().GetResult();
                 }
                 catch (Exception e)
                 {
-                    await tx.RollbackAsync();
+                    tx.Rollback();
                     batch[0].Done.TrySetException(e);
                     return;
                 }
@@ -130,7 +149,7 @@ public sealed class Database : IAsyncDisposable
                     tx.Save("job");
                     try
                     {
-                        results[i] = await batch[i].Work(connection, tx);
+                        results[i] = batch[i].Work(connection, tx).GetAwaiter().GetResult();
                         tx.Release("job");
                     }
                     catch (Exception e)
@@ -142,7 +161,7 @@ public sealed class Database : IAsyncDisposable
                     }
                 }
             }
-            await tx.CommitAsync();
+            tx.Commit();
         }
         catch (Exception e)
         {
@@ -169,6 +188,10 @@ public sealed class Database : IAsyncDisposable
             catch (TimeoutException)
             {
                 await _stopping.CancelAsync();
+            }
+            catch (Exception)
+            {
+                // The writer already failed every write that was waiting, with the reason; nothing is left to stop.
             }
         }
         await _stopping.CancelAsync();

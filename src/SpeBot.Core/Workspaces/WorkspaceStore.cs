@@ -8,40 +8,46 @@ namespace SpeBot.Core.Workspaces;
 
 public sealed class WorkspaceStore(Database db, TimeProvider clock, IOptions<SpeBotOptions> options)
 {
-    // Workspace ids never change once created; caching them keeps the hot path to one read.
-    private readonly ConcurrentDictionary<(string, string), long> _ids = new();
+    // Every command and event needs the workspace and the reader's locale; both change only through this store, so
+    // they are kept in memory and a request pays no read for them. Entries expire, so another instance's change
+    // (several instances on one PostgreSQL) shows within a minute.
+    private static readonly TimeSpan Fresh = TimeSpan.FromSeconds(60);
+    private const int MaxUsers = 50_000;
+    private readonly ConcurrentDictionary<(string, string), (Workspace Workspace, DateTimeOffset Until)> _workspaces = new();
+    private readonly ConcurrentDictionary<(long, string), (string? Locale, DateTimeOffset Until)> _userLocales = new();
 
     public async Task<Workspace> EnsureAsync(Platform platform, string externalId, CancellationToken ct = default)
     {
         var key = (platform.Wire(), externalId);
+        var now = clock.GetUtcNow();
+        if (_workspaces.TryGetValue(key, out var hit) && hit.Until > now) return hit.Workspace;
         await using var c = await db.OpenAsync(ct);
-        if (_ids.TryGetValue(key, out var id))
-        {
-            var cached = await c.QuerySingleOrDefaultAsync<Workspace>(new CommandDefinition(
-                SelectById, new { id }, cancellationToken: ct));
-            if (cached is not null) return cached;
-        }
         var found = await c.QuerySingleOrDefaultAsync<Workspace>(new CommandDefinition(
             SelectByExternal, new { platform = key.Item1, externalId }, cancellationToken: ct));
         if (found is null)
         {
-            var now = Iso.Of(clock.GetUtcNow());
             await c.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO workspaces (platform, external_id, created_at, updated_at)
                 VALUES (@platform, @externalId, @now, @now)
                 ON CONFLICT (platform, external_id) DO NOTHING
-                """, new { platform = key.Item1, externalId, now }, cancellationToken: ct));
+                """, new { platform = key.Item1, externalId, now = Iso.Of(now) }, cancellationToken: ct));
             found = await c.QuerySingleAsync<Workspace>(new CommandDefinition(
                 SelectByExternal, new { platform = key.Item1, externalId }, cancellationToken: ct));
         }
-        _ids[key] = found.Id;
+        _workspaces[key] = (found, now + Fresh);
         return found;
     }
 
-    /// <summary>The workspace (created on first contact) and the reader's locale, in one read on the hot path.</summary>
+    /// <summary>The workspace (created on first contact) and the reader's locale; from memory on the hot path.</summary>
     public async Task<(Workspace Workspace, string Locale)> ContextAsync(Platform platform, string externalId, string userId, string? hint,
                                                                          CancellationToken ct = default)
     {
+        var now = clock.GetUtcNow();
+        if (_workspaces.TryGetValue((platform.Wire(), externalId), out var ws) && ws.Until > now
+            && _userLocales.TryGetValue((ws.Workspace.Id, userId), out var mine) && mine.Until > now)
+        {
+            return (ws.Workspace, MessageCatalog.Normalize(mine.Locale) ?? ChannelLocale(ws.Workspace, hint));
+        }
         // Two objects from one row: the workspace, then the reader's own locale (split on "UserLocale").
         var rows = await db.ReadAsync(c => c.QueryAsync<Workspace, string?, (Workspace Workspace, string? UserLocale)>(new CommandDefinition("""
             SELECT w.id AS Id, w.platform AS Platform, w.external_id AS ExternalId, w.name AS Name, w.locale AS Locale,
@@ -53,9 +59,19 @@ public sealed class WorkspaceStore(Database db, TimeProvider clock, IOptions<Spe
         if (rows.FirstOrDefault() is not { Workspace: not null } row)
         {
             var created = await EnsureAsync(platform, externalId, ct);
+            RememberUser(created.Id, userId, null, now);
             return (created, ChannelLocale(created, hint));
         }
+        _workspaces[(platform.Wire(), externalId)] = (row.Workspace, now + Fresh);
+        RememberUser(row.Workspace.Id, userId, row.UserLocale, now);
         return (row.Workspace, MessageCatalog.Normalize(row.UserLocale) ?? ChannelLocale(row.Workspace, hint));
+    }
+
+    private void RememberUser(long workspaceId, string userId, string? locale, DateTimeOffset now)
+    {
+        // A bound, not an eviction policy: people are few per workspace, and a cleared cache only costs one read each.
+        if (_userLocales.Count >= MaxUsers) _userLocales.Clear();
+        _userLocales[(workspaceId, userId)] = (locale, now + Fresh);
     }
 
     private const string Columns = "id AS Id, platform AS Platform, external_id AS ExternalId, name AS Name, locale AS Locale, time_zone AS TimeZone";
@@ -68,10 +84,16 @@ public sealed class WorkspaceStore(Database db, TimeProvider clock, IOptions<Spe
     /// <summary>The reader's locale: their own choice, then the workspace's, then the platform's hint, then the configured default.</summary>
     public async Task<string> LocaleForAsync(Workspace workspace, string userId, string? hint, CancellationToken ct = default)
     {
-        var mine = await db.ReadAsync(c => c.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "SELECT locale FROM user_settings WHERE workspace_id = @id AND user_id = @userId",
-            new { id = workspace.Id, userId }, cancellationToken: ct)), ct);
-        return MessageCatalog.Normalize(mine) ?? ChannelLocale(workspace, hint);
+        var now = clock.GetUtcNow();
+        if (!_userLocales.TryGetValue((workspace.Id, userId), out var cached) || cached.Until <= now)
+        {
+            var stored = await db.ReadAsync(c => c.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "SELECT locale FROM user_settings WHERE workspace_id = @id AND user_id = @userId",
+                new { id = workspace.Id, userId }, cancellationToken: ct)), ct);
+            RememberUser(workspace.Id, userId, stored, now);
+            cached = (stored, now);
+        }
+        return MessageCatalog.Normalize(cached.Locale) ?? ChannelLocale(workspace, hint);
     }
 
     /// <summary>Locale for what everybody in a channel reads.</summary>
@@ -79,16 +101,22 @@ public sealed class WorkspaceStore(Database db, TimeProvider clock, IOptions<Spe
         MessageCatalog.Normalize(workspace.Locale) ?? MessageCatalog.Normalize(hint)
         ?? MessageCatalog.Normalize(options.Value.DefaultLocale) ?? MessageCatalog.Fallback;
 
-    public Task SetUserLocaleAsync(long workspaceId, string userId, string locale, CancellationToken ct = default) =>
-        db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition("""
+    public async Task SetUserLocaleAsync(long workspaceId, string userId, string locale, CancellationToken ct = default)
+    {
+        await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition("""
             INSERT INTO user_settings (workspace_id, user_id, locale, updated_at) VALUES (@workspaceId, @userId, @locale, @now)
             ON CONFLICT (workspace_id, user_id) DO UPDATE SET locale = excluded.locale, updated_at = excluded.updated_at
             """, new { workspaceId, userId, locale, now = Iso.Of(clock.GetUtcNow()) }, tx, cancellationToken: ct)), ct);
+        _userLocales.TryRemove((workspaceId, userId), out _);
+    }
 
-    public Task SetWorkspaceLocaleAsync(long workspaceId, string locale, CancellationToken ct = default) =>
-        db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
+    public async Task SetWorkspaceLocaleAsync(long workspaceId, string locale, CancellationToken ct = default)
+    {
+        await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
             "UPDATE workspaces SET locale = @locale, updated_at = @now WHERE id = @workspaceId",
             new { workspaceId, locale, now = Iso.Of(clock.GetUtcNow()) }, tx, cancellationToken: ct)), ct);
+        foreach (var entry in _workspaces.Where(e => e.Value.Workspace.Id == workspaceId)) _workspaces.TryRemove(entry);
+    }
 
     /// <summary>Configured maintainers count in every workspace; chat-added ones in their own.</summary>
     public async Task<bool> IsMaintainerAsync(long workspaceId, string userId, CancellationToken ct = default)

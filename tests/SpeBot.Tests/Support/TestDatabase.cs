@@ -28,7 +28,7 @@ public sealed class TestDatabase : IDisposable
         Posted = new PostedMessageStore(Db, Clock);
         Cards = new CardUpdates(Outbox);
         Proposals = new Proposals(Db, Items, Outbox, Signal);
-        Votes = new Votes(Db, Outbox, Signal, Cards, Items, Posted, new Inbox(Clock), Clock, Options);
+        Votes = new Votes(Db, Outbox, Signal, Cards, Items, new Inbox(Clock), Clock, Options);
         Queries = new ItemQueries(Db, Clock, Options);
     }
 
