@@ -4,7 +4,7 @@
 # Usage: bench/run.sh [seconds-per-scenario] [concurrency] [warm-up-seconds]   (results also go to bench/results/latest.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${1:-10}"; concurrency="${2:-16}"; warmup="${3:-5}"
+seconds="${1:-10}"; concurrency="${2:-16}"; warmup="${3:-10}"
 work="$(mktemp -d)"; bot_port=5181; slack_port=5182; secret="bench-signing-secret"
 mkdir -p bench/results
 

@@ -16,7 +16,7 @@ var dbPath = args[2];
 var secret = args[3];
 var seconds = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 10;
 var concurrency = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 16;
-var warmUpSeconds = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : 5;
+var warmUpSeconds = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : 10;
 
 await using var fakeSlack = await FakeSlack.StartAsync(slackPort);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri(botUrl) };

@@ -15,6 +15,10 @@ namespace SpeBot.Core.Storage;
 public sealed class Database : IAsyncDisposable
 {
     private const int MaxBatch = 128;
+    // Group commit at work, for operators and the benchmark: writes per commit is what one fsync buys.
+    private static readonly System.Diagnostics.Metrics.Meter Meter = new("SpeBot.Storage");
+    private static readonly System.Diagnostics.Metrics.Counter<long> Commits = Meter.CreateCounter<long>("spebot.db.commits");
+    private static readonly System.Diagnostics.Metrics.Counter<long> Writes = Meter.CreateCounter<long>("spebot.db.writes");
     private readonly string _connectionString;
     private readonly int _busyTimeoutMs;
     private readonly string _synchronous;
@@ -89,7 +93,10 @@ public sealed class Database : IAsyncDisposable
             {
                 // FULL (default): an acked write survives power loss, not only a crash; group commit pays for it.
                 // Savepoint journals stay in memory: a group commit opens one per job and a temp file each costs syscalls.
-                pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout={_busyTimeoutMs}; PRAGMA temp_store=MEMORY;";
+                // The writer's page cache holds the hot indexes (inbox keys, reaction states, votes) that outgrow the
+                // 2 MB default within days; a miss is a read syscall inside the one thread every write waits for.
+                pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout={_busyTimeoutMs}; " +
+                                     "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;";
                 pragma.ExecuteNonQuery();
             }
             var batch = new List<WriteJob>(MaxBatch);
@@ -101,7 +108,10 @@ public sealed class Database : IAsyncDisposable
                     if (job.Cancel.IsCancellationRequested) job.Done.TrySetCanceled(job.Cancel);
                     else batch.Add(job);
                 }
-                if (batch.Count > 0) Commit(connection, batch);
+                if (batch.Count == 0) continue;
+                Commit(connection, batch);
+                Commits.Add(1);
+                Writes.Add(batch.Count);
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)

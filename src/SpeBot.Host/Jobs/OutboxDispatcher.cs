@@ -32,6 +32,7 @@ internal sealed partial class OutboxDispatcher(
     {
         var o = options.Value;
         var inFlight = new List<Task>();
+        var lastClaim = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             inFlight.RemoveAll(t => t.IsCompleted);
@@ -39,6 +40,21 @@ internal sealed partial class OutboxDispatcher(
             IReadOnlyList<OutboxRow> rows = [];
             if (room > 0)
             {
+                // Every commit signals; under a burst (thousands of votes a second) claiming on each signal would
+                // query the outbox thousands of times a second to find the same few rows. One claim per gap serves them.
+                var since = clock.GetUtcNow() - lastClaim;
+                if (since < TimeSpan.FromMilliseconds(o.ClaimGapMs))
+                {
+                    try
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(o.ClaimGapMs) - since, clock, stoppingToken);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+                }
+                lastClaim = clock.GetUtcNow();
                 try
                 {
                     rows = await outbox.ClaimDueAsync(room, Lease, stoppingToken);

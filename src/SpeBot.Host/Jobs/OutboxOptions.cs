@@ -15,6 +15,10 @@ public sealed class OutboxOptions
     [Range(1, 64, ErrorMessage = "Outbox:Concurrency must be between {1} and {2}.")]
     public int Concurrency { get; set; } = 8;
 
+    /// <summary>Shortest time between two looks for due rows: wakes within it are served by one claim.</summary>
+    [Range(0, 1_000, ErrorMessage = "Outbox:ClaimGapMs must be between {1} and {2} milliseconds.")]
+    public int ClaimGapMs { get; set; } = 20;
+
     /// <summary>Slack allows about one message per second per channel.</summary>
     [Range(0, 60_000, ErrorMessage = "Outbox:ChannelIntervalMs must be between {1} and {2} milliseconds.")]
     public int ChannelIntervalMs { get; set; } = 1_000;
