@@ -11,6 +11,9 @@ namespace SpeBot.Core.Storage;
 /// joins the next transaction, each in its own savepoint, so one fsync makes many acks durable and no writer
 /// busy-waits. SQLite calls complete synchronously, so the thread runs each job to the end without
 /// thread-pool hops; callers resume on the pool.
+/// With Synchronous=FULL the fsync that makes a group durable runs on a second thread while the writer already
+/// executes the next group (SQLite's own FULL would hold the writer for the whole fsync); a write is acknowledged
+/// only after an fsync of the WAL that began after its commit, so "acked" still means "survives power loss".
 /// </summary>
 public sealed class Database : IAsyncDisposable
 {
@@ -25,6 +28,8 @@ public sealed class Database : IAsyncDisposable
     private readonly Channel<WriteJob> _writes = Channel.CreateUnbounded<WriteJob>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lazy<Task> _writer;
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Channel<List<(WriteJob Job, object? Result)>> _unflushed =
+        Channel.CreateUnbounded<List<(WriteJob Job, object? Result)>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly CancellationTokenSource _stopping = new();
 
     public Database(IOptions<StorageOptions> options)
@@ -91,27 +96,30 @@ public sealed class Database : IAsyncDisposable
             connection.Open();
             using (var pragma = connection.CreateCommand())
             {
-                // FULL (default): an acked write survives power loss, not only a crash; group commit pays for it.
                 // Savepoint journals stay in memory: a group commit opens one per job and a temp file each costs syscalls.
                 // The writer's page cache holds the hot indexes (inbox keys, reaction states, votes) that outgrow the
                 // 2 MB default within days; a miss is a read syscall inside the one thread every write waits for.
-                pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout={_busyTimeoutMs}; " +
+                // FULL (default: an acked write survives power loss, not only a crash) is kept by the flusher thread
+                // below, so SQLite itself only writes at commit; NORMAL acks a write once committed.
+                pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={_busyTimeoutMs}; " +
                                      "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;";
                 pragma.ExecuteNonQuery();
             }
-            var batch = new List<WriteJob>(MaxBatch);
-            while (reader.WaitToReadAsync(_stopping.Token).AsTask().GetAwaiter().GetResult())
+            Thread? flusher = null;
+            if (_synchronous == "FULL")
             {
-                batch.Clear();
-                while (batch.Count < MaxBatch && reader.TryRead(out var job))
-                {
-                    if (job.Cancel.IsCancellationRequested) job.Done.TrySetCanceled(job.Cancel);
-                    else batch.Add(job);
-                }
-                if (batch.Count == 0) continue;
-                Commit(connection, batch);
-                Commits.Add(1);
-                Writes.Add(batch.Count);
+                flusher = new Thread(FlushLoop) { IsBackground = true, Name = "spebot-fsync" };
+                flusher.Start();
+            }
+            try
+            {
+                RunGroups(connection, flushed: flusher is not null);
+            }
+            finally
+            {
+                // Whatever committed is flushed and acknowledged before the writer reports itself stopped.
+                _unflushed.Writer.TryComplete();
+                flusher?.Join();
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -131,7 +139,63 @@ public sealed class Database : IAsyncDisposable
         _writerDone.TrySetResult();
     }
 
-    private static void Commit(SqliteConnection connection, List<WriteJob> batch)
+    private void RunGroups(SqliteConnection connection, bool flushed)
+    {
+        var reader = _writes.Reader;
+        var batch = new List<WriteJob>(MaxBatch);
+        while (reader.WaitToReadAsync(_stopping.Token).AsTask().GetAwaiter().GetResult())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && reader.TryRead(out var job))
+            {
+                if (job.Cancel.IsCancellationRequested) job.Done.TrySetCanceled(job.Cancel);
+                else batch.Add(job);
+            }
+            if (batch.Count == 0) continue;
+            var committed = Commit(connection, batch);
+            Commits.Add(1);
+            Writes.Add(batch.Count);
+            if (committed.Count == 0) continue;
+            if (flushed) _unflushed.Writer.TryWrite(committed);
+            else Acknowledge(committed);
+        }
+    }
+
+    private static void Acknowledge(List<(WriteJob Job, object? Result)> committed)
+    {
+        foreach (var (job, result) in committed) job.Done.TrySetResult(result);
+    }
+
+    /// <summary>One fsync of the WAL for every group committed since the last one, then their acks.</summary>
+    private void FlushLoop()
+    {
+        var reader = _unflushed.Reader;
+        var groups = new List<List<(WriteJob Job, object? Result)>>();
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            groups.Clear();
+            while (reader.TryRead(out var group)) groups.Add(group);
+            Exception? failed = null;
+            try
+            {
+                // fsync applies to the file, not the descriptor: any handle on the WAL flushes what the writer wrote.
+                using var wal = new FileStream(FilePath + "-wal", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1);
+                wal.Flush(flushToDisk: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                failed = new IOException($"The write was committed but could not be made durable: fsync of {FilePath}-wal failed ({e.Message}). Check the disk.", e);
+            }
+            foreach (var group in groups)
+            {
+                if (failed is null) Acknowledge(group);
+                else foreach (var (job, _) in group) job.Done.TrySetException(failed);
+            }
+        }
+    }
+
+    /// <summary>Runs the group in one transaction; returns the jobs that committed (failed ones are answered here).</summary>
+    private static List<(WriteJob Job, object? Result)> Commit(SqliteConnection connection, List<WriteJob> batch)
     {
         var results = new object?[batch.Count];
         var failures = new Exception?[batch.Count];
@@ -149,7 +213,7 @@ public sealed class Database : IAsyncDisposable
                 {
                     tx.Rollback();
                     batch[0].Done.TrySetException(e);
-                    return;
+                    return [];
                 }
             }
             else
@@ -176,13 +240,15 @@ public sealed class Database : IAsyncDisposable
         catch (Exception e)
         {
             foreach (var job in batch) job.Done.TrySetException(e);
-            return;
+            return [];
         }
+        var committed = new List<(WriteJob Job, object? Result)>(batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {
             if (failures[i] is { } f) batch[i].Done.TrySetException(f);
-            else batch[i].Done.TrySetResult(results[i]);
+            else committed.Add((batch[i], results[i]));
         }
+        return committed;
     }
 
     public async ValueTask DisposeAsync()
