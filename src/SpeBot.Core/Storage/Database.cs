@@ -171,20 +171,29 @@ public sealed class Database : IAsyncDisposable
     {
         var reader = _unflushed.Reader;
         var groups = new List<List<(WriteJob Job, object? Result)>>();
+        FileStream? wal = null;
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             groups.Clear();
             while (reader.TryRead(out var group)) groups.Add(group);
             Exception? failed = null;
-            try
+            for (var attempt = 0; attempt < 2; attempt++)
             {
-                // fsync applies to the file, not the descriptor: any handle on the WAL flushes what the writer wrote.
-                using var wal = new FileStream(FilePath + "-wal", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1);
-                wal.Flush(flushToDisk: true);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                failed = new IOException($"The write was committed but could not be made durable: fsync of {FilePath}-wal failed ({e.Message}). Check the disk.", e);
+                try
+                {
+                    // fsync applies to the file, not the descriptor: a handle of our own on the WAL flushes what the
+                    // writer wrote. SQLite keeps the WAL file while the writer is open; a failure reopens it once.
+                    wal ??= new FileStream(FilePath + "-wal", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1);
+                    wal.Flush(flushToDisk: true);
+                    failed = null;
+                    break;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    wal?.Dispose();
+                    wal = null;
+                    failed = new IOException($"The write was committed but could not be made durable: fsync of {FilePath}-wal failed ({e.Message}). Check the disk.", e);
+                }
             }
             foreach (var group in groups)
             {
@@ -192,6 +201,7 @@ public sealed class Database : IAsyncDisposable
                 else foreach (var (job, _) in group) job.Done.TrySetException(failed);
             }
         }
+        wal?.Dispose();
     }
 
     /// <summary>Runs the group in one transaction; returns the jobs that committed (failed ones are answered here).</summary>
