@@ -83,7 +83,12 @@ public sealed class Database : IAsyncDisposable
         ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
         _ = _writer.Value;
         var job = new WriteJob(async (c, tx) => await work(c, tx), ct);
-        await _writes.Writer.WriteAsync(job, ct);
+        if (!_writes.Writer.TryWrite(job))
+        {
+            // Closed: the writer failed to start (its reason is the answer) or the database is shutting down.
+            if (_writerDone.Task.Exception?.InnerException is { } reason) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(reason);
+            throw new ObjectDisposedException(nameof(Database));
+        }
         return (T)(await job.Done.Task)!;
     }
 
@@ -127,9 +132,10 @@ public sealed class Database : IAsyncDisposable
         }
         catch (Exception e)
         {
-            // The writer connection could not open (disk, permissions): every queued write learns why.
-            while (reader.TryRead(out var failed)) failed.Done.TrySetException(e);
+            // The writer connection could not open (disk, permissions): every queued and later write learns why.
             _writerDone.TrySetException(e);
+            _writes.Writer.TryComplete(e);
+            while (reader.TryRead(out var failed)) failed.Done.TrySetException(e);
             return;
         }
         finally
