@@ -47,7 +47,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<NudgeSettings>();
         services.TryAddSingleton<IUserTimeZones, NoUserTimeZones>();
         services.AddOptions<Retro.RetroOptions>().BindConfiguration(Retro.RetroOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton<Retro.IDueTimers, Retro.NoDueTimers>();
+        services.TryAddSingleton<Schedules.IDueTimers, Schedules.NoDueTimers>();
         services.AddSingleton<Retro.RetroPolls>();
         services.AddSingleton<IScheduledPost, Retro.RetroPost>();
         services.AddOptions<Oncall.OncallOptions>().BindConfiguration(Oncall.OncallOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using SpeBot.Core.Outbox;
 using SpeBot.Core.Retro;
 using SpeBot.Core.Storage;
+using SpeBot.Core.Schedules;
 
 namespace SpeBot.Core.Oncall;
 
@@ -71,22 +72,14 @@ public sealed class Handoffs(Database db, OutboxStore outbox, OutboxSignal signa
     }
 
     /// <summary>Sends the reminders that came due while no timer fired (start-up after downtime, periodic safety net).</summary>
-    public async Task<int> RemindDueAsync(CancellationToken ct = default)
-    {
-        var now = clock.GetUtcNow();
-        var sent = 0;
-        foreach (var h in await db.ReadAsync(c => HandoffStore.AwaitingAckAsync(c, ct), ct))
-        {
-            if (h.RemindAt <= now && await RemindAsync(h.Id, ct)) sent++;
-        }
-        return sent;
-    }
+    public async Task<int> RemindDueAsync(CancellationToken ct = default) =>
+        await DueRows.ActOnDueAsync(await AwaitingAckAsync(ct), clock.GetUtcNow(), id => RemindAsync(id, ct));
 
-    public async Task ArmTimersAsync(CancellationToken ct = default)
-    {
-        foreach (var h in await db.ReadAsync(c => HandoffStore.AwaitingAckAsync(c, ct), ct))
-            await timers.ScheduleAsync(DueKinds.HandoffReminder, h.Id, h.RemindAt!.Value, ct);
-    }
+    public async Task ArmTimersAsync(CancellationToken ct = default) =>
+        await timers.ArmAsync(DueKinds.HandoffReminder, await AwaitingAckAsync(ct), ct);
+
+    private async Task<IEnumerable<(long Id, DateTimeOffset At)>> AwaitingAckAsync(CancellationToken ct) =>
+        (await db.ReadAsync(c => HandoffStore.AwaitingAckAsync(c, ct), ct)).Select(h => (h.Id, h.RemindAt!.Value));
 
     public Task<Handoff?> GetAsync(long id, CancellationToken ct = default) => db.ReadAsync(c => HandoffStore.GetAsync(c, null, id, ct), ct);
 }

@@ -113,6 +113,15 @@ public sealed class OutboxStore(Database db, TimeProvider clock)
                    (SELECT COUNT(*) FROM outbox WHERE status = 'dead') AS dead
             """, cancellationToken: ct)), ct);
 
+    /// <summary>
+    /// An update whose message is not posted: while the post itself is still queued the update waits for it;
+    /// otherwise (sent elsewhere, dead, never queued) there is nothing here to update, for good.
+    /// </summary>
+    public async Task<SendResult> UpdateWithoutMessageAsync(string postKey, string what, CancellationToken ct) =>
+        await FindAsync(postKey, ct) is { Status: "pending" }
+            ? new SendResult.Deferred(TimeSpan.FromSeconds(2), $"{what} not posted yet")
+            : new SendResult.Permanent($"no {what} to update here");
+
     public Task<OutboxRow?> FindAsync(string dedupeKey, CancellationToken ct = default) =>
         db.ReadAsync(c => c.QuerySingleOrDefaultAsync<OutboxRow>(new CommandDefinition(
             "SELECT id, platform, workspace_id, channel_id, kind, body, dedupe_key, version, attempts, external_id, status FROM outbox WHERE dedupe_key = @dedupeKey",

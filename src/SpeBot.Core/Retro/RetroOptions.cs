@@ -42,24 +42,3 @@ public static class PollDuration
         return duration >= TimeSpan.FromMinutes(1) && duration <= Max;
     }
 }
-
-/// <summary>
-/// One-off timers at a row's due time (poll close, handoff reminder). The Host implements them with Quartz;
-/// every due action is claim-guarded, so a timer that fires twice, or a sweep at start-up, acts once.
-/// </summary>
-public interface IDueTimers
-{
-    Task ScheduleAsync(string kind, long id, DateTimeOffset at, CancellationToken ct);
-}
-
-public static class DueKinds
-{
-    public const string PollClose = "poll_close";
-    public const string HandoffReminder = "handoff_reminder";
-}
-
-/// <summary>Core-only hosts (tests, tools) have no timer; the start-up sweep still closes what is due.</summary>
-internal sealed class NoDueTimers : IDueTimers
-{
-    public Task ScheduleAsync(string kind, long id, DateTimeOffset at, CancellationToken ct) => Task.CompletedTask;
-}

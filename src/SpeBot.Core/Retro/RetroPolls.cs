@@ -6,6 +6,7 @@ using SpeBot.Core.Events;
 using SpeBot.Core.Items;
 using SpeBot.Core.Outbox;
 using SpeBot.Core.Storage;
+using SpeBot.Core.Schedules;
 
 namespace SpeBot.Core.Retro;
 
@@ -90,23 +91,15 @@ public sealed class RetroPolls(Database db, OutboxStore outbox, OutboxSignal sig
     }
 
     /// <summary>Closes every poll whose time has passed (start-up after downtime, and the periodic safety net).</summary>
-    public async Task<int> CloseDueAsync(CancellationToken ct = default)
-    {
-        var now = clock.GetUtcNow();
-        var closed = 0;
-        foreach (var p in await db.ReadAsync(c => PollStore.OpenPollsAsync(c, ct), ct))
-        {
-            if (p.ClosesAt <= now && await CloseAsync(p.Id, ct)) closed++;
-        }
-        return closed;
-    }
+    public async Task<int> CloseDueAsync(CancellationToken ct = default) =>
+        await DueRows.ActOnDueAsync(await OpenPollsAsync(ct), clock.GetUtcNow(), id => CloseAsync(id, ct));
 
-    /// <summary>Arms a close timer for every open poll (idempotent: a timer is keyed by the poll).</summary>
-    public async Task ArmTimersAsync(CancellationToken ct = default)
-    {
-        foreach (var p in await db.ReadAsync(c => PollStore.OpenPollsAsync(c, ct), ct))
-            await timers.ScheduleAsync(DueKinds.PollClose, p.Id, p.ClosesAt, ct);
-    }
+    /// <summary>Arms a close timer for every open poll.</summary>
+    public async Task ArmTimersAsync(CancellationToken ct = default) =>
+        await timers.ArmAsync(DueKinds.PollClose, await OpenPollsAsync(ct), ct);
+
+    private async Task<IEnumerable<(long Id, DateTimeOffset At)>> OpenPollsAsync(CancellationToken ct) =>
+        (await db.ReadAsync(c => PollStore.OpenPollsAsync(c, ct), ct)).Select(p => (p.Id, p.ClosesAt));
 
     public Task<PollView?> ViewAsync(long pollId, CancellationToken ct = default) => db.ReadAsync(c => ViewAsync(c, null, pollId, ct), ct);
 

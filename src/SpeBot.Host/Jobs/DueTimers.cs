@@ -2,6 +2,7 @@ using System.Globalization;
 using Quartz;
 using SpeBot.Core.Oncall;
 using SpeBot.Core.Retro;
+using SpeBot.Core.Schedules;
 
 namespace SpeBot.Host.Jobs;
 

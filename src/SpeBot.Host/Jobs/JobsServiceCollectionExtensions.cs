@@ -29,7 +29,7 @@ public static class JobsServiceCollectionExtensions
         services.AddHostedService<ScheduleStartup>();
         // One-off timers (poll close, handoff reminder); replaces the core's no-op default.
         services.AddTransient<DueJob>();
-        services.AddSingleton<SpeBot.Core.Retro.IDueTimers, DueTimers>();
+        services.AddSingleton<SpeBot.Core.Schedules.IDueTimers, DueTimers>();
         services.AddHostedService<DueSweep>();
     }
 }

@@ -33,12 +33,7 @@ public sealed class SlackPoll(SlackWebApi api, SlackRenderer renderer, RetroPoll
     {
         if (await ViewAsync(body, ct) is not { } view) return new SendResult.Permanent("poll no longer exists");
         var message = await posted.FindByRefAsync(Platform.Slack, row.ChannelId, OutboxKinds.Poll, body.Key!, ct);
-        if (message is null)
-        {
-            return await outbox.FindAsync($"poll:{body.Key}", ct) is { Status: "pending" }
-                ? new SendResult.Deferred(TimeSpan.FromSeconds(2), "poll not posted yet")
-                : new SendResult.Permanent("no poll message to update");
-        }
+        if (message is null) return await outbox.UpdateWithoutMessageAsync($"poll:{body.Key}", "poll", ct);
         var (text, blocks) = await RenderAsync(view, ct);
         await api.UpdateAsync(message.ChannelId, message.MessageId, text, blocks, ct);
         return new SendResult.Sent(message.MessageId);

@@ -91,13 +91,7 @@ public sealed class SlackSender(
         var item = body.ItemId is { } id ? await items.GetAsync(id, ct) : null;
         if (item is null) return new SendResult.Permanent("item no longer exists");
         var cards = (await posted.CardsOfAsync(item.Id, ct)).Where(c => c.ChannelId == row.ChannelId).ToList();
-        if (cards.Count == 0)
-        {
-            var post = await outbox.FindAsync($"item_card:{item.Id}:{row.ChannelId}", ct);
-            return post is { Status: "pending" }
-                ? new SendResult.Deferred(TimeSpan.FromSeconds(2), "card not posted yet")
-                : new SendResult.Permanent("no card to update in this channel");
-        }
+        if (cards.Count == 0) return await outbox.UpdateWithoutMessageAsync($"item_card:{item.Id}:{row.ChannelId}", "card", ct);
         var (text, blocks) = renderer.ItemCard(queries.View(item), await ChannelLocaleAsync(row.WorkspaceId, ct));
         foreach (var card in cards) await api.UpdateAsync(card.ChannelId, card.MessageId, text, blocks, ct);
         return new SendResult.Sent(cards[0].MessageId);

@@ -43,12 +43,7 @@ public sealed class TeamsPoll(BotConnectorClient connector, TeamsRenderer render
     {
         if (await ViewAsync(body, ct) is not { } view) return new SendResult.Permanent("poll no longer exists");
         var message = await posted.FindByRefAsync(Platform.Teams, row.ChannelId, OutboxKinds.Poll, body.Key!, ct);
-        if (message is null)
-        {
-            return await outbox.FindAsync($"poll:{body.Key}", ct) is { Status: "pending" }
-                ? new SendResult.Deferred(TimeSpan.FromSeconds(2), "poll not posted yet")
-                : new SendResult.Permanent("no poll message to update");
-        }
+        if (message is null) return await outbox.UpdateWithoutMessageAsync($"poll:{body.Key}", "poll", ct);
         var activity = TeamsRenderer.CardActivity(await CardAsync(view, locale, ct));
         await connector.UpdateAsync(reference.ServiceUrl, reference.ConversationId, message.MessageId, activity, ct);
         return new SendResult.Sent(message.MessageId);

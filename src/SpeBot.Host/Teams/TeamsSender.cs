@@ -82,13 +82,7 @@ public sealed class TeamsSender(
         var item = body.ItemId is { } id ? await items.GetAsync(id, ct) : null;
         if (item is null) return new SendResult.Permanent("item no longer exists");
         var cards = (await posted.CardsOfAsync(item.Id, ct)).Where(c => c.Platform == "teams" && c.ChannelId == row.ChannelId).ToList();
-        if (cards.Count == 0)
-        {
-            var post = await outbox.FindAsync($"item_card:{item.Id}:{row.ChannelId}", ct);
-            return post is { ExternalId: null }
-                ? new SendResult.Deferred(TimeSpan.FromSeconds(2), "card not posted yet")
-                : new SendResult.Permanent("no card to update in this conversation");
-        }
+        if (cards.Count == 0) return await outbox.UpdateWithoutMessageAsync($"item_card:{item.Id}:{row.ChannelId}", "card", ct);
         var card = renderer.ItemCard(queries.View(item), await ChannelLocaleAsync(row.WorkspaceId, reference, ct));
         foreach (var c in cards)
             await connector.UpdateAsync(reference.ServiceUrl, reference.ConversationId, c.MessageId, TeamsRenderer.CardActivity((JsonObject)card.DeepClone()), ct);

@@ -33,12 +33,8 @@ public sealed class HealthzTests : SlackHost
         var workspace = await Factory.Get<WorkspaceStore>().EnsureAsync(Platform.Slack, "T1");
         var outbox = Factory.Get<OutboxStore>();
         // Due tomorrow, so the running dispatcher leaves it pending while we look.
-        await Factory.Get<Database>().WriteAsync(async (c, tx) =>
-        {
-            await outbox.EnqueueAsync(c, tx, new OutboundMessage(Platform.Slack, workspace.Id, "C1", OutboxKinds.Notice,
-                new OutboundBody { Key = "help.more" }, "test:pending", Delay: TimeSpan.FromDays(1)), CancellationToken.None);
-            return 0;
-        });
+        await outbox.EnqueueAloneAsync(Factory.Get<Database>(), new OutboundMessage(Platform.Slack, workspace.Id, "C1", OutboxKinds.Notice,
+                new OutboundBody { Key = "help.more" }, "test:pending", Delay: TimeSpan.FromDays(1)));
 
         var json = JsonNode.Parse(await Client.GetStringAsync("/healthz"))!;
 
@@ -51,12 +47,8 @@ public sealed class HealthzTests : SlackHost
     {
         var workspace = await Factory.Get<WorkspaceStore>().EnsureAsync(Platform.Slack, "T1");
         var outbox = Factory.Get<OutboxStore>();
-        await Factory.Get<Database>().WriteAsync(async (c, tx) =>
-        {
-            await outbox.EnqueueAsync(c, tx, new OutboundMessage(Platform.Slack, workspace.Id, "C1", OutboxKinds.Notice,
-                new OutboundBody { Key = "help.more" }, "test:dead", Delay: TimeSpan.FromDays(1)), CancellationToken.None);
-            return 0;
-        });
+        await outbox.EnqueueAloneAsync(Factory.Get<Database>(), new OutboundMessage(Platform.Slack, workspace.Id, "C1", OutboxKinds.Notice,
+                new OutboundBody { Key = "help.more" }, "test:dead", Delay: TimeSpan.FromDays(1)));
         var row = await outbox.FindAsync("test:dead");
         await outbox.DeadAsync(row!, "channel_not_found");
 

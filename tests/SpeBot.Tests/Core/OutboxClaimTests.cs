@@ -16,12 +16,7 @@ public sealed class OutboxClaimTests : IDisposable
     private async Task<long> EnqueueAsync(string channel, string key, TimeSpan delay = default, Platform platform = Platform.Slack)
     {
         var workspace = await _t.Workspaces.EnsureAsync(platform, "T1");
-        await _t.Db.WriteAsync(async (c, tx) =>
-        {
-            await _t.Outbox.EnqueueAsync(c, tx, new OutboundMessage(platform, workspace.Id, channel, OutboxKinds.Notice, new OutboundBody(), key, Delay: delay),
-                CancellationToken.None);
-            return 0;
-        });
+        await _t.Outbox.EnqueueAloneAsync(_t.Db, new OutboundMessage(platform, workspace.Id, channel, OutboxKinds.Notice, new OutboundBody(), key, Delay: delay));
         return await _t.Db.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT id FROM outbox WHERE dedupe_key = @key", new { key }));
     }
 

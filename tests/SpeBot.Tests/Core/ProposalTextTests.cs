@@ -11,27 +11,15 @@ public sealed class ProposalTextTests
     [Fact]
     public void HintsAreTakenOutOfTheTitle()
     {
-        var p = Proposal("Replace filters in B2 #security impact:4 effort:2 team:sre");
-
-        Assert.Null(p.Error);
-        Assert.Equal("Replace filters in B2", p.Title);
-        Assert.Equal("security", p.Category);
-        Assert.Equal(4, p.Impact);
-        Assert.Equal(2, p.Effort);
-        Assert.Equal("sre", p.Team);
+        Assert.Equal(new ProposalText("Replace filters in B2", "security", 4, 2, "sre", null),
+            Proposal("Replace filters in B2 #security impact:4 effort:2 team:sre"));
     }
 
     [Fact]
     public void JapaneseTitleAndJapaneseHintNamesWork()
     {
-        var p = ProposalText.Parse(CommandText.Parse("提案 「フィルター交換」 B2棟 影響：5 工数=1 チーム:インフラ #perf").Args);
-
-        Assert.Null(p.Error);
-        Assert.Equal("フィルター交換 B2棟", p.Title);
-        Assert.Equal("performance", p.Category);
-        Assert.Equal(5, p.Impact);
-        Assert.Equal(1, p.Effort);
-        Assert.Equal("インフラ", p.Team);
+        Assert.Equal(new ProposalText("フィルター交換 B2棟", "performance", 5, 1, "インフラ", null),
+            ProposalText.Parse(CommandText.Parse("提案 「フィルター交換」 B2棟 影響：5 工数=1 チーム:インフラ #perf").Args));
     }
 
     [Fact]

@@ -99,7 +99,7 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         var message = new OutboundMessage(Platform.Slack, workspaceId, "C200", OutboxKinds.ItemCard, new OutboundBody { ItemId = itemId },
             $"item_card:{itemId}:C200");
 
-        for (var i = 0; i < 2; i++) await database.WriteAsync(async (c, tx) => { await outbox.EnqueueAsync(c, tx, message, default); return 0; });
+        for (var i = 0; i < 2; i++) await outbox.EnqueueAloneAsync(database, message);
         factory.Get<OutboxSignal>().Notify();
 
         await SpeBotFactory.WaitUntilAsync(() => db.PendingOutbox() == 0 && db.Card(itemId, "C200") is not null, what: "card in C200");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using SpeBot.Core.Retro;
 using SpeBot.Tests.Support;
+using SpeBot.Core.Schedules;
 
 namespace SpeBot.Tests.Slack;
 

@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace SpeBot.Tests.Support;
 
@@ -49,12 +47,7 @@ public abstract class SlackHost : IAsyncLifetime
         return (row.ItemId, row.MessageId);
     }
 
-    protected IReadOnlyList<T> Query<T>(string sql, object? args = null)
-    {
-        using var c = new SqliteConnection($"Data Source={Factory.DatabasePath}");
-        c.Open();
-        return c.Query<T>(sql, args).ToList();
-    }
+    protected IReadOnlyList<T> Query<T>(string sql, object? args = null) => Factory.Query<T>(sql, args);
 
     protected Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => Client.SendAsync(request);
 }

@@ -45,6 +45,14 @@ public sealed class SpeBotFactory : WebApplicationFactory<Program>
 
     public string DatabasePath { get; }
 
+    /// <summary>Reads the host's database on a connection of its own, as an operator would.</summary>
+    public IReadOnlyList<T> Query<T>(string sql, object? args = null)
+    {
+        using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath}");
+        c.Open();
+        return Dapper.SqlMapper.Query<T>(c, sql, args).ToList();
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (k, v) in _settings) builder.UseSetting(k, v);

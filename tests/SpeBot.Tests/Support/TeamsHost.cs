@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using Dapper;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Moq;
@@ -82,10 +80,5 @@ public abstract class TeamsHost : IAsyncLifetime
         return (row.ItemId, row.MessageId);
     }
 
-    protected IReadOnlyList<T> Query<T>(string sql, object? args = null)
-    {
-        using var c = new SqliteConnection($"Data Source={Factory.DatabasePath}");
-        c.Open();
-        return c.Query<T>(sql, args).ToList();
-    }
+    protected IReadOnlyList<T> Query<T>(string sql, object? args = null) => Factory.Query<T>(sql, args);
 }

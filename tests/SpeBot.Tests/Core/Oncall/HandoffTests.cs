@@ -91,7 +91,7 @@ public sealed class HandoffTests : IDisposable
         Assert.Equal(1, Count("SELECT COUNT(*) FROM handoffs"));
         Assert.Equal(1, Count("SELECT COUNT(*) FROM outbox WHERE kind = 'handoff'"));
         Assert.Equal(1, Count("SELECT COUNT(*) FROM outbox WHERE kind = 'handoff_dm' AND channel_id = 'U2'"));
-        Assert.Equal(SpeBot.Core.Retro.DueKinds.HandoffReminder, Assert.Single(_timers.Armed).Kind);
+        Assert.Equal(SpeBot.Core.Schedules.DueKinds.HandoffReminder, Assert.Single(_timers.Armed).Kind);
     }
 
     [Fact]
