@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark: starts SpeBot in Release on a temp database, drives it with signed /spe propose requests and
 # signed reaction events from a .NET load generator on the same machine, next to GET /healthz in the same run.
-# Usage: bench/run.sh [seconds-per-scenario] [concurrency] [warm-up-seconds]   (results also go to bench/results/latest.txt)
+# Usage: bench/run.sh [seconds-per-round] [concurrency] [warm-up-seconds] [rounds]   (results also go to bench/results/latest.txt)
+# The scenarios take turns for the given rounds after one unmeasured warm-up each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${1:-10}"; concurrency="${2:-16}"; warmup="${3:-10}"
+seconds="${1:-5}"; concurrency="${2:-64}"; warmup="${3:-10}"; rounds="${4:-3}"
 work="$(mktemp -d)"; bot_port=5181; slack_port=5182; secret="bench-signing-secret"
 mkdir -p bench/results
 
@@ -20,7 +21,7 @@ bot=$!
 trap 'kill $bot 2>/dev/null; wait $bot 2>/dev/null; rm -rf "$work"' EXIT
 
 set +e
-dotnet "$work/bench/SpeBot.Bench.dll" "http://127.0.0.1:$bot_port" "$slack_port" "$work/spebot.db" "$secret" "$seconds" "$concurrency" "$warmup" \
+dotnet "$work/bench/SpeBot.Bench.dll" "http://127.0.0.1:$bot_port" "$slack_port" "$work/spebot.db" "$secret" "$seconds" "$concurrency" "$warmup" "$rounds" \
   | tee bench/results/latest.txt
 status=${PIPESTATUS[0]}
 set -e

@@ -2,7 +2,7 @@
 // requests and signed reaction events, next to GET /healthz in the same run, and reports requests/s
 // and p50/p99 for each. It also serves a fake Slack Web API so the bot's outbox has somewhere to post.
 //
-// Usage: SpeBot.Bench <bot-url> <fake-slack-port> <database-path> <signing-secret> [seconds-per-scenario] [concurrency] [warm-up-seconds]
+// Usage: SpeBot.Bench <bot-url> <fake-slack-port> <database-path> <signing-secret> [seconds-per-round] [concurrency] [warm-up-seconds] [rounds]
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -17,11 +17,13 @@ var secret = args[3];
 var seconds = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 10;
 var concurrency = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 16;
 var warmUpSeconds = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : 10;
+var rounds = args.Length > 7 ? int.Parse(args[7], CultureInfo.InvariantCulture) : 3;
+var key = Encoding.UTF8.GetBytes(secret);
 
 await using var fakeSlack = await FakeSlack.StartAsync(slackPort);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri(botUrl) };
 
-Console.WriteLine($"SpeBot benchmark: {seconds} s per scenario, {concurrency} concurrent clients, bot {botUrl}");
+Console.WriteLine($"SpeBot benchmark: {rounds} rounds of {seconds} s per scenario, {concurrency} concurrent clients, bot {botUrl}");
 await WarmUpAsync();
 
 // Cards to vote on: proposals posted by the outbox to the fake Slack, mapped in posted_messages.
@@ -29,22 +31,50 @@ await WarmUpAsync();
 for (var i = 0; i < 20; i++) await http.SendAsync(Command($"propose Card {i} for votes #performance", "UCARD", $"CBENCH{i}"));
 var cards = await WaitForCardsAsync(20);
 
-// Each scenario first runs unmeasured for a few seconds: the JIT tiers up the hot path (thousands of methods
-// recompiled, most of a core for seconds) and the measured part is the steady state a running bot lives in.
-var health = await ScenarioAsync("GET /healthz", _ => new HttpRequestMessage(HttpMethod.Get, "/healthz"));
 long proposeSeq = 0;
-var propose = await ScenarioAsync("/spe propose (signed)", _ =>
-{
-    var n = Interlocked.Increment(ref proposeSeq);
-    return Command($"propose Benchmark item {n} impact:3 effort:2", $"UP{n % 500}", $"CP{n % 40}");
-});
 long voteSeq = 0;
-var vote = await ScenarioAsync("reaction vote (signed event)", _ =>
+Scenario[] scenarios =
+[
+    new("GET /healthz", "healthz", () => new HttpRequestMessage(HttpMethod.Get, "/healthz")),
+    new("/spe propose (signed)", "propose", () =>
+    {
+        var n = Interlocked.Increment(ref proposeSeq);
+        return Command($"propose Benchmark item {n} impact:3 effort:2", $"UP{n % 500}", $"CP{n % 40}");
+    }),
+    new("reaction vote (signed event)", "vote", () =>
+    {
+        var n = Interlocked.Increment(ref voteSeq);
+        var card = cards[(int)(n % cards.Count)];
+        return Reaction($"EvBench{n}", $"UV{n}", "+1", card.Channel, card.Ts, $"1800000000.{n:D6}");
+    }),
+];
+
+// Each scenario first runs unmeasured: the JIT tiers up the hot path (thousands of methods recompiled, most of a
+// core for seconds) and the measured part is the steady state a running bot lives in. The measured rounds then
+// take turns, so a slower minute of a shared machine weighs on every scenario alike, not only on the one it hit.
+long warmUpProposals = 0, warmUpVotes = 0;
+foreach (var s in scenarios)
 {
-    var n = Interlocked.Increment(ref voteSeq);
-    var card = cards[(int)(n % cards.Count)];
-    return Reaction($"EvBench{n}", $"UV{n}", "+1", card.Channel, card.Ts, $"1800000000.{n:D6}");
-});
+    Console.Write($"warming up {s.Name} ...");
+    var warm = await RunAsync(s.Make, warmUpSeconds);
+    Console.WriteLine($" {warm.Ok + warm.Errors} requests");
+    if (s == scenarios[1]) warmUpProposals = warm.Ok;
+    if (s == scenarios[2]) warmUpVotes = warm.Ok;
+}
+var measured = scenarios.Select(_ => new List<Run>()).ToArray();
+for (var round = 1; round <= rounds; round++)
+{
+    var line = new StringBuilder($"round {round}:");
+    for (var i = 0; i < scenarios.Length; i++)
+    {
+        var run = await RunAsync(scenarios[i].Make, seconds);
+        measured[i].Add(run);
+        line.Append(CultureInfo.InvariantCulture, $" {scenarios[i].Label} {run.Rps:0}");
+    }
+    var ratio = (int i) => measured[i][^1].Rps / measured[0][^1].Rps;
+    Console.WriteLine(line.Append(CultureInfo.InvariantCulture, $" req/s; propose {ratio(1):0.00}x, vote {ratio(2):0.00}x").ToString());
+}
+var (health, propose, vote) = (Total(scenarios[0].Name, measured[0]), Total(scenarios[1].Name, measured[1]), Total(scenarios[2].Name, measured[2]));
 
 var (items, votes) = await CountAsync();
 Console.WriteLine();
@@ -57,8 +87,8 @@ var voteRatio = vote.Rps / health.Rps;
 Console.WriteLine($"propose/healthz = {proposeRatio:0.00} (target >= 0.45) {(proposeRatio >= 0.45 ? "PASS" : "FAIL")}");
 Console.WriteLine($"vote/healthz    = {voteRatio:0.00} (target >= 0.45) {(voteRatio >= 0.45 ? "PASS" : "FAIL")}");
 // Durable before ack: every acked proposal and vote is in the database the moment the run ends.
-var ackedProposals = propose.Ok + propose.WarmUpOk + 20;
-var ackedVotes = vote.Ok + vote.WarmUpOk;
+var ackedProposals = propose.Ok + warmUpProposals + 20;
+var ackedVotes = vote.Ok + warmUpVotes;
 var durable = items == ackedProposals && votes == ackedVotes;
 Console.WriteLine($"durable: {items} items for {ackedProposals} acked proposals, {votes} votes for {ackedVotes} acked votes {(durable ? "PASS" : "FAIL")}");
 return proposeRatio >= 0.45 && voteRatio >= 0.45 && durable && propose.Errors == 0 && vote.Errors == 0 ? 0 : 1;
@@ -101,18 +131,7 @@ async Task<(long Items, long Votes)> CountAsync()
     return (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM items"), await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM votes"));
 }
 
-async Task<Result> ScenarioAsync(string name, Func<int, HttpRequestMessage> make)
-{
-    Console.Write($"warming up {name} ...");
-    var warm = await RunAsync(make, warmUpSeconds);
-    Console.WriteLine($" {warm.Ok + warm.Errors} requests");
-    Console.Write($"running {name} ...");
-    var measured = await RunAsync(make, seconds);
-    Console.WriteLine($" {measured.Ok + measured.Errors} requests");
-    return measured with { Name = name, WarmUpOk = warm.Ok };
-}
-
-async Task<Result> RunAsync(Func<int, HttpRequestMessage> make, int seconds)
+async Task<Run> RunAsync(Func<HttpRequestMessage> make, int seconds)
 {
     var latencies = new List<double>[concurrency];
     var errors = 0;
@@ -123,7 +142,7 @@ async Task<Result> RunAsync(Func<int, HttpRequestMessage> make, int seconds)
         var mine = latencies[w] = new List<double>(4096);
         while (stop.Elapsed < deadline)
         {
-            using var request = make(w);
+            using var request = make();
             var t = Stopwatch.GetTimestamp();
             using var response = await http.SendAsync(request);
             await response.Content.ReadAsByteArrayAsync();
@@ -131,9 +150,14 @@ async Task<Result> RunAsync(Func<int, HttpRequestMessage> make, int seconds)
             if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
         }
     }));
-    var elapsed = stop.Elapsed.TotalSeconds;
-    var all = latencies.SelectMany(l => l).Order().ToArray();
-    return new Result("", all.Length - errors, errors, all.Length / elapsed, Percentile(all, 0.50), Percentile(all, 0.99), 0);
+    return new Run([.. latencies.SelectMany(l => l)], errors, stop.Elapsed.TotalSeconds);
+}
+
+static Result Total(string name, List<Run> runs)
+{
+    var all = runs.SelectMany(r => r.Latencies).Order().ToArray();
+    var errors = runs.Sum(r => r.Errors);
+    return new Result(name, all.Length - errors, errors, all.Length / runs.Sum(r => r.Seconds), Percentile(all, 0.50), Percentile(all, 0.99));
 }
 
 static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
@@ -142,12 +166,9 @@ HttpRequestMessage Command(string text, string user, string channel) => Signed(
     $"team_id=TBENCH&channel_id={channel}&user_id={user}&command=%2Fspe&text={Uri.EscapeDataString(text)}&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2Fx&trigger_id=t",
     "application/x-www-form-urlencoded");
 
+// Every value here is plain ASCII letters and digits, so the JSON is written directly.
 HttpRequestMessage Reaction(string eventId, string user, string reaction, string channel, string ts, string eventTs) => Signed(
-    System.Text.Json.JsonSerializer.Serialize(new
-    {
-        type = "event_callback", team_id = "TBENCH", api_app_id = "A1", event_id = eventId, event_time = 1800000000,
-        @event = new { type = "reaction_added", user, reaction, item = new { type = "message", channel, ts }, event_ts = eventTs },
-    }),
+    $$$"""{"type":"event_callback","team_id":"TBENCH","api_app_id":"A1","event_id":"{{{eventId}}}","event_time":1800000000,"event":{"type":"reaction_added","user":"{{{user}}}","reaction":"{{{reaction}}}","item":{"type":"message","channel":"{{{channel}}}","ts":"{{{ts}}}"},"event_ts":"{{{eventTs}}}"}}""",
     "application/json");
 
 HttpRequestMessage Signed(string body, string contentType)
@@ -155,12 +176,20 @@ HttpRequestMessage Signed(string body, string contentType)
     var bytes = Encoding.UTF8.GetBytes(body);
     var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
     byte[] signed = [.. Encoding.ASCII.GetBytes($"v0:{ts}:"), .. bytes];
-    var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed);
+    var mac = HMACSHA256.HashData(key, signed);
     var request = new HttpRequestMessage(HttpMethod.Post, "/slack/events") { Content = new ByteArrayContent(bytes) };
     request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
-    request.Headers.Add("X-Slack-Request-Timestamp", ts);
-    request.Headers.Add("X-Slack-Signature", "v0=" + Convert.ToHexStringLower(mac));
+    request.Headers.TryAddWithoutValidation("X-Slack-Request-Timestamp", ts);
+    request.Headers.TryAddWithoutValidation("X-Slack-Signature", "v0=" + Convert.ToHexStringLower(mac));
     return request;
 }
 
-internal sealed record Result(string Name, long Ok, long Errors, double Rps, double P50, double P99, long WarmUpOk);
+internal sealed record Scenario(string Name, string Label, Func<HttpRequestMessage> Make);
+
+internal sealed record Run(double[] Latencies, int Errors, double Seconds)
+{
+    public long Ok => Latencies.Length - Errors;
+    public double Rps => Latencies.Length / Seconds;
+}
+
+internal sealed record Result(string Name, long Ok, long Errors, double Rps, double P50, double P99);

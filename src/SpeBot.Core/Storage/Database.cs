@@ -17,7 +17,7 @@ namespace SpeBot.Core.Storage;
 /// </summary>
 public sealed class Database : IAsyncDisposable
 {
-    private const int MaxBatch = 128;
+    private static readonly int MaxBatch = int.TryParse(Environment.GetEnvironmentVariable("SPEBOT_MAXBATCH"), out var m) ? m : 128;
     // Group commit at work, for operators and the benchmark: writes per commit is what one fsync buys.
     private static readonly System.Diagnostics.Metrics.Meter Meter = new("SpeBot.Storage");
     private static readonly System.Diagnostics.Metrics.Counter<long> Commits = Meter.CreateCounter<long>("spebot.db.commits");

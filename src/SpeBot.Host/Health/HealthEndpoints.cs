@@ -1,4 +1,3 @@
-using SpeBot.Core.Outbox;
 using SpeBot.Core.Storage;
 
 namespace SpeBot.Host.Health;
@@ -8,17 +7,18 @@ public static class HealthEndpoints
     public static IServiceCollection AddSpeBotHealth(this IServiceCollection services)
     {
         services.AddSingleton<PlatformStatus>();
+        services.AddSingleton<OutboxBacklog>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async (Migrator migrator, OutboxStore outbox, PlatformStatus platforms, CancellationToken ct) =>
+        app.MapGet("/healthz", async (Migrator migrator, OutboxBacklog outbox, PlatformStatus platforms, CancellationToken ct) =>
         {
             try
             {
                 var version = await migrator.CurrentVersionAsync(ct);
-                var stats = await outbox.StatsAsync(ct);
+                var stats = await outbox.GetAsync(ct);
                 return Results.Json(new HealthReport("ok", new DatabaseHealth(true, version),
                     new PlatformsHealth(platforms.Slack, platforms.Teams), new OutboxHealth(stats.Pending, stats.Dead)));
             }
@@ -37,6 +37,9 @@ public static class HealthEndpoints
 
     internal sealed record PlatformsHealth(bool Slack, bool Teams);
 
-    /// <summary>Backlog is rows still to send; dead rows gave up and need a look (their last_error says why).</summary>
+    /// <summary>
+    /// Backlog is rows still to send; dead rows gave up and need a look (their last_error says why). Counted at most
+    /// every two seconds (<see cref="OutboxBacklog"/>).
+    /// </summary>
     internal sealed record OutboxHealth(long Backlog, long Dead);
 }

@@ -4,6 +4,7 @@ using SpeBot.Core;
 using SpeBot.Core.Outbox;
 using SpeBot.Core.Storage;
 using SpeBot.Core.Workspaces;
+using SpeBot.Host.Health;
 using SpeBot.Tests.Support;
 
 namespace SpeBot.Tests.Core;
@@ -56,5 +57,23 @@ public sealed class HealthzTests : SlackHost
 
         Assert.Equal(0, json["outbox"]!["backlog"]!.GetValue<long>());
         Assert.Equal(1, json["outbox"]!["dead"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task BacklogIsRecountedOnlyAfterTwoSecondsSoProbesStayCheapUnderABigBacklog()
+    {
+        using var db = new TestDatabase();
+        var backlog = new OutboxBacklog(db.Outbox, db.Clock);
+        var workspace = await db.Workspaces.EnsureAsync(Platform.Slack, "T1");
+        Assert.Equal(0, (await backlog.GetAsync(CancellationToken.None)).Pending);
+
+        await db.Outbox.EnqueueAloneAsync(db.Db, new OutboundMessage(Platform.Slack, workspace.Id, "C1", OutboxKinds.Notice,
+            new OutboundBody { Key = "help.more" }, "test:later", Delay: TimeSpan.FromDays(1)));
+        var withinTwoSeconds = await backlog.GetAsync(CancellationToken.None);
+        db.Clock.Advance(OutboxBacklog.MaxAge);
+        var after = await backlog.GetAsync(CancellationToken.None);
+
+        Assert.Equal(0, withinTwoSeconds.Pending);
+        Assert.Equal(1, after.Pending);
     }
 }
