@@ -16,7 +16,7 @@ dotnet build bench/SpeBot.Bench -c Release -o "$work/bench" -v quiet -nologo >/d
 env ${BOT_ENV:-} Storage__Path="$work/spebot.db" Storage__Synchronous="${SYNC:-FULL}" Slack__SigningSecret="$secret" Slack__BotToken="xoxb-bench" \
 Slack__ApiBaseUrl="http://127.0.0.1:$slack_port/api/" Slack__BotUserId="UBOT" \
 Logging__LogLevel__Default=Warning Urls="http://127.0.0.1:$bot_port" \
-  dotnet "$work/bot/SpeBot.Host.dll" > "$work/bot.log" 2>&1 &
+  dotnet "$work/bot/SpeBot.Host.dll" > "${BOT_LOG:-$work/bot.log}" 2>&1 &
 bot=$!
 trap 'kill $bot 2>/dev/null; wait $bot 2>/dev/null; rm -rf "$work"' EXIT
 

@@ -17,7 +17,7 @@ namespace SpeBot.Core.Storage;
 /// </summary>
 public sealed class Database : IAsyncDisposable
 {
-    private static readonly int MaxBatch = int.TryParse(Environment.GetEnvironmentVariable("SPEBOT_MAXBATCH"), out var m) ? m : 128;
+    private const int MaxBatch = 128;
     // Group commit at work, for operators and the benchmark: writes per commit is what one fsync buys.
     private static readonly System.Diagnostics.Metrics.Meter Meter = new("SpeBot.Storage");
     private static readonly System.Diagnostics.Metrics.Counter<long> Commits = Meter.CreateCounter<long>("spebot.db.commits");
@@ -106,8 +106,12 @@ public sealed class Database : IAsyncDisposable
                 // 2 MB default within days; a miss is a read syscall inside the one thread every write waits for.
                 // FULL (default: an acked write survives power loss, not only a crash) is kept by the flusher thread
                 // below, so SQLite itself only writes at commit; NORMAL acks a write once committed.
+                // The writer checkpoints every 4,000 WAL frames (16 MB) rather than SQLite's 1,000: a checkpoint copies each
+                // page once however often it changed, and the hot index pages change in every commit, so the longer window
+                // copies fewer pages per write and pays the checkpoint's two fsyncs a quarter as often.
                 pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={_busyTimeoutMs}; " +
-                                     "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;";
+                                     "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; " +
+                                     "PRAGMA wal_autocheckpoint=4000;";
                 pragma.ExecuteNonQuery();
             }
             Thread? flusher = null;
@@ -236,11 +240,13 @@ public sealed class Database : IAsyncDisposable
             {
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    tx.Save("job");
+                    // Kept prepared on the writer connection: SqliteTransaction.Save/Release parse their SQL on every call,
+                    // two parses (and their allocations) per job on the one thread every write waits for.
+                    connection.Command(tx, "SAVEPOINT job").ExecuteNonQuery();
                     try
                     {
                         results[i] = batch[i].Work(connection, tx).GetAwaiter().GetResult();
-                        tx.Release("job");
+                        connection.Command(tx, "RELEASE job").ExecuteNonQuery();
                     }
                     catch (Exception e)
                     {
