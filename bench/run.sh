@@ -3,6 +3,7 @@
 # signed reaction events from a .NET load generator on the same machine, next to GET /healthz in the same run.
 # Usage: bench/run.sh [seconds-per-round] [concurrency] [warm-up-seconds] [rounds]   (results also go to bench/results/latest.txt)
 # The scenarios take turns for the given rounds after one unmeasured warm-up each.
+# Environment: SYNC=NORMAL (no power-loss fsync), BOT_LOG=file (keep the bot's log), BOT_ENV="K=V ..." (extra variables for the bot).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-5}"; concurrency="${2:-64}"; warmup="${3:-10}"; rounds="${4:-3}"
