@@ -194,7 +194,7 @@ public sealed class Database : IAsyncDisposable
                     // fsync applies to the file, not the descriptor: a handle of our own on the WAL flushes what the
                     // writer wrote. SQLite keeps the WAL file while the writer is open; a failure reopens it once.
                     wal ??= new FileStream(FilePath + "-wal", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1);
-                    wal.Flush(flushToDisk: true);
+                    WalSync.DataSync(wal);
                     failed = null;
                     break;
                 }
