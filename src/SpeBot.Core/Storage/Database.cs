@@ -129,6 +129,7 @@ public sealed class Database : IAsyncDisposable
                 // Whatever committed is flushed and acknowledged before the writer reports itself stopped.
                 _unflushed.Writer.TryComplete();
                 flusher?.Join();
+                Prepared.Forget(connection);
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -242,11 +243,11 @@ public sealed class Database : IAsyncDisposable
                 {
                     // Kept prepared on the writer connection: SqliteTransaction.Save/Release parse their SQL on every call,
                     // two parses (and their allocations) per job on the one thread every write waits for.
-                    connection.Command(tx, "SAVEPOINT job").ExecuteNonQuery();
+                    connection.RunAsync(tx, "SAVEPOINT job", CancellationToken.None).GetAwaiter().GetResult();
                     try
                     {
                         results[i] = batch[i].Work(connection, tx).GetAwaiter().GetResult();
-                        connection.Command(tx, "RELEASE job").ExecuteNonQuery();
+                        connection.RunAsync(tx, "RELEASE job", CancellationToken.None).GetAwaiter().GetResult();
                     }
                     catch (Exception e)
                     {
