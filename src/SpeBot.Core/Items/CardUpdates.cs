@@ -19,17 +19,15 @@ public sealed class CardUpdates(OutboxStore outbox)
         // whatever the backlog; status and platform are filtered here.
         var p = platform.Wire();
         var channels = new List<string>(2);
-        await using (var reader = await c.Command(tx, """
+        var rows = await c.RowsAsync(tx, """
             SELECT channel_id, 'posted', platform FROM posted_messages WHERE item_id = @itemId AND kind = 'item_card'
             UNION ALL
             SELECT channel_id, status, platform FROM outbox WHERE dedupe_key >= @from AND dedupe_key < @to
-            """, ("@itemId", itemId), ("@from", $"item_card:{itemId}:"), ("@to", $"item_card:{itemId};")).ExecuteReaderAsync(ct))
+            """, ct, ("@itemId", itemId), ("@from", $"item_card:{itemId}:"), ("@to", $"item_card:{itemId};"));
+        foreach (var row in rows)
         {
-            while (await reader.ReadAsync(ct))
-            {
-                var channel = reader.GetString(0);
-                if (reader.GetString(1) is "posted" or "pending" && reader.GetString(2) == p && !channels.Contains(channel)) channels.Add(channel);
-            }
+            var channel = (string)row[0]!;
+            if (row[1] is "posted" or "pending" && (string)row[2]! == p && !channels.Contains(channel)) channels.Add(channel);
         }
         foreach (var channel in channels)
         {

@@ -27,8 +27,7 @@ public sealed class ItemStore(Database db, TimeProvider clock)
         var now = Iso.Parse(Iso.Of(clock.GetUtcNow()));
         // The next number comes from the (workspace_id, number) index inside the insert: one statement, and the
         // single writer makes it race-free. Items are never deleted, so numbers are never reused.
-        (long Id, long Number) row;
-        await using (var reader = await c.Command(tx, """
+        var inserted = (await c.RowsAsync(tx, """
             INSERT INTO items (workspace_id, number, title, detail, category, status, author_platform, author_id, team,
                                source_channel, source_message_id, source_permalink, source_author_id,
                                impact, effort, created_at, updated_at)
@@ -37,16 +36,13 @@ public sealed class ItemStore(Database db, TimeProvider clock)
                     @sourceChannel, @sourceMessageId, @sourcePermalink, @sourceAuthorId,
                     @impact, @effort, @now, @now)
             RETURNING id, number
-            """,
+            """, ct,
             ("@workspaceId", n.WorkspaceId), ("@title", n.Title), ("@detail", n.Detail), ("@category", n.Category),
             ("@authorPlatform", n.AuthorPlatform), ("@authorId", n.AuthorId), ("@team", n.Team),
             ("@sourceChannel", n.Source?.ChannelId), ("@sourceMessageId", n.Source?.MessageId),
             ("@sourcePermalink", n.Source?.Permalink), ("@sourceAuthorId", n.Source?.AuthorId),
-            ("@impact", n.Impact), ("@effort", n.Effort), ("@now", Iso.Of(now))).ExecuteReaderAsync(ct))
-        {
-            await reader.ReadAsync(ct);
-            row = (reader.GetInt64(0), reader.GetInt64(1));
-        }
+            ("@impact", n.Impact), ("@effort", n.Effort), ("@now", Iso.Of(now))))[0];
+        var row = (Id: (long)inserted[0]!, Number: (long)inserted[1]!);
         // Built from what was just written rather than read back: reading 27 columns costs more than the insert.
         var item = new Item
         {

@@ -74,13 +74,12 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
     private static async Task<ReactedMessage?> MessageAsync(DbConnection c, DbTransaction tx, ReactionChange r, CancellationToken ct)
     {
         // Votes on the card of a merged item count for the item it was merged into.
-        await using var reader = await c.Command(tx, """
+        var rows = await c.RowsAsync(tx, """
             SELECT m.kind, m.item_id, COALESCE(i.merged_into, i.id)
             FROM posted_messages m LEFT JOIN items i ON i.id = m.item_id
             WHERE m.platform = @p AND m.channel_id = @channelId AND m.message_id = @messageId
-            """, ("@p", r.Platform.Wire()), ("@channelId", r.ChannelId), ("@messageId", r.MessageId)).ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return null;
-        return new ReactedMessage(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetInt64(2));
+            """, ct, ("@p", r.Platform.Wire()), ("@channelId", r.ChannelId), ("@messageId", r.MessageId));
+        return rows is [var row, ..] ? new ReactedMessage((string)row[0]!, (long?)row[1], (long?)row[2]) : null;
     }
 
     /// <summary>

@@ -8,47 +8,21 @@ namespace SpeBot.Core.Storage;
 /// <summary>
 /// Prepared statements kept per connection, for the few statements every proposal and vote runs on the writer.
 /// Parsing and planning a statement costs more than running these inserts, and Microsoft.Data.Sqlite (like Dapper)
-/// prepares afresh for every new command; a statement kept per connection and SQL text is prepared once.
-/// <see cref="RunAsync"/> and <see cref="ScalarAsync"/> go straight to SQLite (bind by position, step, reset): the
-/// writer is the one thread every write waits for, and a command's reader, statement iterator and by-name binding
-/// cost more there than the insert they run. Meant for the writer's long-lived connection; a pooled read connection
-/// is a new object each time, so its cache would only be thrown away.
+/// prepares afresh for every new command; a statement kept per connection and SQL text is prepared once. They run
+/// straight on SQLite (bind by position, step, reset): the writer is the one thread every write waits for, and a
+/// command's reader, statement iterator and by-name binding cost more there than the insert they run. A statement
+/// runs inside the connection's open transaction (<c>tx</c> is checked to be that connection's). Meant for the writer's
+/// long-lived connection; a pooled read connection is a new object each time, so its cache would only be thrown away.
 /// </summary>
 public static class Prepared
 {
-    private static readonly ConditionalWeakTable<DbConnection, Dictionary<string, DbCommand>> Commands = new();
     private static readonly ConditionalWeakTable<DbConnection, Dictionary<string, Statement>> Statements = new();
-
-    /// <summary>
-    /// The command for <paramref name="sql"/> on this connection, bound to <paramref name="tx"/> and the values given.
-    /// A call site passes the same names in the same order every time; null becomes SQL NULL.
-    /// </summary>
-    public static DbCommand Command(this DbConnection c, DbTransaction? tx, string sql, params ReadOnlySpan<(string Name, object? Value)> args)
-    {
-        var commands = Commands.GetValue(c, _ => new Dictionary<string, DbCommand>(StringComparer.Ordinal));
-        if (!commands.TryGetValue(sql, out var command))
-        {
-            command = c.CreateCommand();
-            command.CommandText = sql;
-            foreach (var (name, _) in args)
-            {
-                var p = command.CreateParameter();
-                p.ParameterName = name;
-                command.Parameters.Add(p);
-            }
-            commands[sql] = command;
-        }
-        if (command.Parameters.Count != args.Length) throw new ArgumentException($"Expected {command.Parameters.Count} values for a prepared statement, got {args.Length}.", nameof(args));
-        command.Transaction = tx;
-        for (var i = 0; i < args.Length; i++) command.Parameters[i].Value = args[i].Value ?? DBNull.Value;
-        return command;
-    }
 
     /// <summary>Rows changed.</summary>
     public static Task<int> RunAsync(this DbConnection c, DbTransaction? tx, string sql, CancellationToken ct,
                                      params ReadOnlySpan<(string Name, object? Value)> args)
     {
-        if (c is not SqliteConnection sqlite) return c.Command(tx, sql, args).ExecuteNonQueryAsync(ct);
+        var sqlite = Sqlite(c, tx);
         ct.ThrowIfCancellationRequested();
         var statement = Bind(sqlite, sql, args);
         try
@@ -67,7 +41,7 @@ public static class Prepared
     public static Task<object?> ScalarAsync(this DbConnection c, DbTransaction? tx, string sql, CancellationToken ct,
                                             params ReadOnlySpan<(string Name, object? Value)> args)
     {
-        if (c is not SqliteConnection sqlite) return ScalarOf(c.Command(tx, sql, args), ct);
+        var sqlite = Sqlite(c, tx);
         ct.ThrowIfCancellationRequested();
         var statement = Bind(sqlite, sql, args);
         try
@@ -83,6 +57,32 @@ public static class Prepared
         }
     }
 
+    /// <summary>Every row, each as its column values (long, double, string, byte[] or null).</summary>
+    public static Task<IReadOnlyList<object?[]>> RowsAsync(this DbConnection c, DbTransaction? tx, string sql, CancellationToken ct,
+                                                        params ReadOnlySpan<(string Name, object? Value)> args)
+    {
+        var sqlite = Sqlite(c, tx);
+        ct.ThrowIfCancellationRequested();
+        var statement = Bind(sqlite, sql, args);
+        try
+        {
+            var rows = new List<object?[]>(1);
+            int rc;
+            while ((rc = raw.sqlite3_step(statement.Handle)) == raw.SQLITE_ROW)
+            {
+                var row = new object?[raw.sqlite3_column_count(statement.Handle)];
+                for (var i = 0; i < row.Length; i++) row[i] = Column(statement.Handle, i);
+                rows.Add(row);
+            }
+            if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, sqlite.Handle);
+            return Task.FromResult<IReadOnlyList<object?[]>>(rows);
+        }
+        finally
+        {
+            raw.sqlite3_reset(statement.Handle);
+        }
+    }
+
     /// <summary>Finalizes this connection's statements; the writer calls it before it closes its connection.</summary>
     public static void Forget(DbConnection c)
     {
@@ -91,15 +91,14 @@ public static class Prepared
             foreach (var s in statements.Values) s.Handle.Dispose();
             Statements.Remove(c);
         }
-        if (Commands.TryGetValue(c, out var commands))
-        {
-            foreach (var command in commands.Values) command.Dispose();
-            Commands.Remove(c);
-        }
     }
 
-    private static async Task<object?> ScalarOf(DbCommand command, CancellationToken ct) =>
-        await command.ExecuteScalarAsync(ct) is { } v and not DBNull ? v : null;
+    private static SqliteConnection Sqlite(DbConnection c, DbTransaction? tx)
+    {
+        var sqlite = c as SqliteConnection ?? throw new NotSupportedException($"Prepared statements are SQLite's; {c.GetType().Name} is not a SQLite connection.");
+        if (tx is not null && !ReferenceEquals(tx.Connection, c)) throw new InvalidOperationException("The transaction belongs to another connection.");
+        return sqlite;
+    }
 
     private static Statement Bind(SqliteConnection c, string sql, ReadOnlySpan<(string Name, object? Value)> args)
     {
