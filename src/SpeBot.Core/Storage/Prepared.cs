@@ -20,68 +20,29 @@ public static class Prepared
 
     /// <summary>Rows changed.</summary>
     public static Task<int> RunAsync(this DbConnection c, DbTransaction? tx, string sql, CancellationToken ct,
-                                     params ReadOnlySpan<(string Name, object? Value)> args)
-    {
-        var sqlite = Sqlite(c, tx);
-        ct.ThrowIfCancellationRequested();
-        var statement = Bind(sqlite, sql, args);
-        try
-        {
-            var rc = raw.sqlite3_step(statement.Handle);
-            if (rc is not (raw.SQLITE_DONE or raw.SQLITE_ROW)) SqliteException.ThrowExceptionForRC(rc, sqlite.Handle);
-            return Task.FromResult(raw.sqlite3_changes(sqlite.Handle));
-        }
-        finally
-        {
-            raw.sqlite3_reset(statement.Handle);
-        }
-    }
+                                     params ReadOnlySpan<(string Name, object? Value)> args) =>
+        Task.FromResult(Step(c, tx, sql, ct, args, static (db, _, _) => raw.sqlite3_changes(db)));
 
     /// <summary>The first column of the first row; null when there is no row or the value is NULL.</summary>
     public static Task<object?> ScalarAsync(this DbConnection c, DbTransaction? tx, string sql, CancellationToken ct,
-                                            params ReadOnlySpan<(string Name, object? Value)> args)
-    {
-        var sqlite = Sqlite(c, tx);
-        ct.ThrowIfCancellationRequested();
-        var statement = Bind(sqlite, sql, args);
-        try
-        {
-            var rc = raw.sqlite3_step(statement.Handle);
-            if (rc == raw.SQLITE_DONE) return Task.FromResult<object?>(null);
-            if (rc != raw.SQLITE_ROW) SqliteException.ThrowExceptionForRC(rc, sqlite.Handle);
-            return Task.FromResult(Column(statement.Handle, 0));
-        }
-        finally
-        {
-            raw.sqlite3_reset(statement.Handle);
-        }
-    }
+                                            params ReadOnlySpan<(string Name, object? Value)> args) =>
+        Task.FromResult(Step(c, tx, sql, ct, args, static (_, s, rc) => rc == raw.SQLITE_ROW ? Column(s, 0) : null));
 
     /// <summary>Every row, each as its column values (long, double, string, byte[] or null).</summary>
     public static Task<IReadOnlyList<object?[]>> RowsAsync(this DbConnection c, DbTransaction? tx, string sql, CancellationToken ct,
-                                                        params ReadOnlySpan<(string Name, object? Value)> args)
-    {
-        var sqlite = Sqlite(c, tx);
-        ct.ThrowIfCancellationRequested();
-        var statement = Bind(sqlite, sql, args);
-        try
+                                                        params ReadOnlySpan<(string Name, object? Value)> args) =>
+        Task.FromResult(Step<IReadOnlyList<object?[]>>(c, tx, sql, ct, args, static (db, s, rc) =>
         {
             var rows = new List<object?[]>(1);
-            int rc;
-            while ((rc = raw.sqlite3_step(statement.Handle)) == raw.SQLITE_ROW)
+            for (; rc == raw.SQLITE_ROW; rc = raw.sqlite3_step(s))
             {
-                var row = new object?[raw.sqlite3_column_count(statement.Handle)];
-                for (var i = 0; i < row.Length; i++) row[i] = Column(statement.Handle, i);
+                var row = new object?[raw.sqlite3_column_count(s)];
+                for (var i = 0; i < row.Length; i++) row[i] = Column(s, i);
                 rows.Add(row);
             }
-            if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, sqlite.Handle);
-            return Task.FromResult<IReadOnlyList<object?[]>>(rows);
-        }
-        finally
-        {
-            raw.sqlite3_reset(statement.Handle);
-        }
-    }
+            if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, db);
+            return rows;
+        }));
 
     /// <summary>Finalizes this connection's statements; the writer calls it before it closes its connection.</summary>
     public static void Forget(DbConnection c)
@@ -90,6 +51,26 @@ public static class Prepared
         {
             foreach (var s in statements.Values) s.Handle.Dispose();
             Statements.Remove(c);
+        }
+    }
+
+    /// <summary>Binds, takes the first step and lets <paramref name="read"/> take the rest; the statement is reset whatever happens.</summary>
+    private static T Step<T>(DbConnection c, DbTransaction? tx, string sql, CancellationToken ct,
+                             ReadOnlySpan<(string Name, object? Value)> args, Func<sqlite3, sqlite3_stmt, int, T> read)
+    {
+        var sqlite = Sqlite(c, tx);
+        var db = sqlite.Handle ?? throw new InvalidOperationException("The connection is not open.");
+        ct.ThrowIfCancellationRequested();
+        var statement = Bind(sqlite, sql, args);
+        try
+        {
+            var rc = raw.sqlite3_step(statement.Handle);
+            if (rc is not (raw.SQLITE_DONE or raw.SQLITE_ROW)) SqliteException.ThrowExceptionForRC(rc, db);
+            return read(db, statement.Handle, rc);
+        }
+        finally
+        {
+            raw.sqlite3_reset(statement.Handle);
         }
     }
 
