@@ -201,17 +201,17 @@ public sealed class Lifecycle(Database db, ItemStore items, CardUpdates cards, W
                                          CancellationToken ct, bool refreshCards = true)
     {
         var isMaintainer = await workspaces.IsMaintainerAsync(a.WorkspaceId, a.UserId, ct);
-        var changed = false;
-        var result = await db.WriteAsync(async (c, tx) =>
+        // The outcome comes back as the result, not through a captured flag: the work may run twice (Database.Commit).
+        var (result, changed) = await db.WriteAsync(async (c, tx) =>
         {
             var item = await LoadAsync(c, tx, a.WorkspaceId, number, ct);
-            if (item is null) return new Message("error.not_found", new() { ["ref"] = ItemRef.Format(number) });
+            if (item is null) return (new Message("error.not_found", new() { ["ref"] = ItemRef.Format(number) }), false);
             var before = await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM item_events WHERE item_id = @Id", new { item.Id }, tx, cancellationToken: ct));
             var message = await change(c, tx, item, isMaintainer);
             var after = await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM item_events WHERE item_id = @Id", new { item.Id }, tx, cancellationToken: ct));
-            changed = after > before;
+            var changed = after > before;
             if (changed && refreshCards) await cards.EnqueueAsync(c, tx, a.Platform, a.WorkspaceId, item.Id, ct);
-            return message;
+            return (message, changed);
         }, ct);
         if (changed) signal.Notify();
         return result;

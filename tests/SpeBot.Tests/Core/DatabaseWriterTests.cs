@@ -38,6 +38,65 @@ public sealed class DatabaseWriterTests
     }
 
     [Fact]
+    public async Task A_group_runs_each_write_once_when_none_fails()
+    {
+        using var t = new TestDatabase();
+        await t.Db.WriteAsync((c, tx) => c.ExecuteAsync("CREATE TABLE probe (n INTEGER PRIMARY KEY)", transaction: tx));
+        var runs = new int[10];
+
+        var writes = await InOneGroupAsync(t.Db, Enumerable.Range(0, 10).Select(n => (Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task<long>>)(async (c, tx) =>
+        {
+            Interlocked.Increment(ref runs[n]);
+            await c.RunAsync(tx, "INSERT INTO probe (n) VALUES (@n)", CancellationToken.None, ("@n", n));
+            return n;
+        })));
+
+        Assert.Equal(Enumerable.Range(0, 10).Select(n => (long)n), writes);
+        Assert.All(runs, r => Assert.Equal(1, r));
+    }
+
+    [Fact]
+    public async Task When_one_write_of_a_group_fails_the_others_run_again_and_answer_from_the_run_that_committed()
+    {
+        using var t = new TestDatabase();
+        await t.Db.WriteAsync((c, tx) => c.ExecuteAsync("CREATE TABLE probe (n INTEGER PRIMARY KEY)", transaction: tx));
+        var runs = new int[10];
+
+        // Each write answers with the row count it saw after its insert; write 4 repeats write 1's key.
+        var group = InOneGroupAsync(t.Db, Enumerable.Range(0, 10).Select(n => (Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task<long>>)(async (c, tx) =>
+        {
+            Interlocked.Increment(ref runs[n]);
+            await c.RunAsync(tx, "INSERT INTO probe (n) VALUES (@n)", CancellationToken.None, ("@n", n == 4 ? 1 : n));
+            return (long)(await c.ScalarAsync(tx, "SELECT COUNT(*) FROM probe", CancellationToken.None))!;
+        })));
+
+        var failed = await Assert.ThrowsAsync<SqliteException>(() => group);
+        Assert.Equal(19, failed.SqliteErrorCode);
+        // Rolled back and run again: no write is applied twice and each answer matches what was committed.
+        Assert.Equal(9, await t.Db.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM probe")));
+        Assert.Equal([2, 2, 2, 2, 2, 1, 1, 1, 1, 1], runs);
+    }
+
+    /// <summary>Queues the writes while the writer is held by a gate job, so they commit as one group.</summary>
+    private static async Task<long[]> InOneGroupAsync(Database db,
+        IEnumerable<Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task<long>>> works)
+    {
+        using var gate = new ManualResetEventSlim();
+        using var holding = new ManualResetEventSlim();
+        var held = db.WriteAsync((_, _) =>
+        {
+            holding.Set();
+            gate.Wait(TimeSpan.FromSeconds(30));
+            return Task.FromResult(0L);
+        });
+        holding.Wait(TimeSpan.FromSeconds(30));
+        var writes = works.Select(w => db.WriteAsync(w)).ToList();
+        gate.Set();
+        await held;
+        return await Task.WhenAll(writes);
+    }
+
+    [Fact]
     public async Task A_writer_that_cannot_open_the_database_fails_writes_with_the_reason_instead_of_hanging()
     {
         // A directory where the database file should be: SQLite cannot open it.
