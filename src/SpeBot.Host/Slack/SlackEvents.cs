@@ -11,7 +11,8 @@ using SpeBot.Core.Workspaces;
 namespace SpeBot.Host.Slack;
 
 /// <summary>
-/// Events API: each event is applied once (by event_id in the inbox, and reactions by their semantic key too),
+/// Events API: each event is applied once (by event_id in the inbox; reactions by their semantic key, the newest event_ts
+/// per message, person and emoji),
 /// in the same transaction as its effect; 200 once durable, 503 when the write fails so Slack retries.
 /// </summary>
 public sealed partial class SlackEvents(
@@ -56,9 +57,11 @@ public sealed partial class SlackEvents(
         {
             case "reaction_added" or "reaction_removed" when ev.Item is { Type: "message", Channel: not null, Ts: not null }
                                                              && ev.User is not null && ev.Reaction is not null:
+                // No inbox row: a retry carries the same event_ts, which reaction_states already holds, so it is stale there.
+                // Every emoji in every channel the bot is in arrives here, and an inbox key is one more random index write each.
                 var result = await votes.ApplyReactionAsync(new ReactionChange(Platform.Slack, workspace.Id, ev.Item.Channel, ev.Item.Ts,
                     ev.User, ev.Reaction, ev.Type == "reaction_added", ev.EventTs ?? envelope.EventTime.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    envelope.EventId), ct);
+                    EventKey: null), ct);
                 LogReaction(ev.Type, result.Outcome);
                 if (result is { Outcome: ReactionOutcome.ClaimRequested, ItemId: { } itemId } && await items.GetAsync(itemId, ct) is { } item)
                 {

@@ -3,7 +3,7 @@ using SpeBot.Tests.Support;
 
 namespace SpeBot.Tests.Slack;
 
-/// <summary>Reaction events are applied once: by event_id, and by (channel, ts, user, reaction, event_ts) too.</summary>
+/// <summary>Reaction events are applied once and in order, by (channel, ts, user, reaction) and the newest event_ts.</summary>
 public sealed class ReactionEventTests(SlackHostFixture host) : IClassFixture<SlackHostFixture>
 {
     private async Task ReactAsync(string eventId, string user, PostedCard card, string eventTs, bool added = true, string reaction = "+1",
@@ -33,7 +33,21 @@ public sealed class ReactionEventTests(SlackHostFixture host) : IClassFixture<Sl
 
         Assert.Equal(1, host.Db.Votes(card.ItemId));
         Assert.Equal(1, host.Db.Scalar<long>("SELECT COUNT(*) FROM item_events WHERE item_id = @id AND action = 'voted'", new { id = card.ItemId }));
-        Assert.Equal(2, host.Db.Scalar<long>("SELECT COUNT(*) FROM inbox WHERE event_key IN ('EvDup1', 'EvDup2')"));
+        // Deduplicated by the reaction's own key and event_ts, so no inbox row per emoji.
+        Assert.Equal(0, host.Db.Scalar<long>("SELECT COUNT(*) FROM inbox WHERE event_key IN ('EvDup1', 'EvDup2')"));
+    }
+
+    [Fact]
+    public async Task RetryOfAnAddAfterItsRemovalDoesNotBringTheVoteBack()
+    {
+        var card = await SlackScenario.ProposeCardAsync(host.Client, host.Db, "Drop the legacy metrics agent");
+        await ReactAsync("EvBackAdd", "U601", card, "1700000400.000100");
+        await ReactAsync("EvBackRemove", "U601", card, "1700000400.000200", added: false);
+
+        await ReactAsync("EvBackAdd", "U601", card, "1700000400.000100", retryNum: 1);
+
+        Assert.Equal(0, host.Db.Votes(card.ItemId));
+        Assert.Equal(2, host.Db.Scalar<long>("SELECT COUNT(*) FROM item_events WHERE item_id = @id AND action IN ('voted', 'unvoted')", new { id = card.ItemId }));
     }
 
     [Fact]
