@@ -22,7 +22,7 @@ bot=$!
 trap 'kill $bot 2>/dev/null; wait $bot 2>/dev/null; rm -rf "$work"' EXIT
 
 set +e
-dotnet "$work/bench/SpeBot.Bench.dll" "http://127.0.0.1:$bot_port" "$slack_port" "$work/spebot.db" "$secret" "$seconds" "$concurrency" "$warmup" "$rounds" \
+BENCH_BOT_PID=$bot dotnet "$work/bench/SpeBot.Bench.dll" "http://127.0.0.1:$bot_port" "$slack_port" "$work/spebot.db" "$secret" "$seconds" "$concurrency" "$warmup" "$rounds" \
   | tee bench/results/latest.txt
 status=${PIPESTATUS[0]}
 set -e

@@ -65,14 +65,26 @@ var measured = scenarios.Select(_ => new List<Run>()).ToArray();
 for (var round = 1; round <= rounds; round++)
 {
     var line = new StringBuilder($"round {round}:");
+    var writerCost = new StringBuilder();
     for (var i = 0; i < scenarios.Length; i++)
     {
+        var (before, botBefore, idleBefore, selfBefore) = (WriterCpu.Read(), WriterCpu.ReadBot(), WriterCpu.ReadIdle(), Process.GetCurrentProcess().TotalProcessorTime);
+        var threadsBefore = Environment.GetEnvironmentVariable("BENCH_THREADS") == "1" ? WriterCpu.ReadThreads() : null;
         var run = await RunAsync(scenarios[i].Make, seconds);
         measured[i].Add(run);
+        if (threadsBefore is not null && run.Ok > 0)
+            Console.WriteLine($"  {scenarios[i].Label} threads µs/req: " + string.Join(", ", WriterCpu.ReadThreads()
+                .Select(t => (t.Key, Us: (t.Value - threadsBefore.GetValueOrDefault(t.Key)).TotalMicroseconds / run.Ok))
+                .Where(t => t.Us >= 1).OrderByDescending(t => t.Us).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Key} {t.Us:0}"))));
         line.Append(CultureInfo.InvariantCulture, $" {scenarios[i].Label} {run.Rps:0}");
+        if (botBefore is { } bb && WriterCpu.ReadBot() is { } ba && idleBefore is { } ib && WriterCpu.ReadIdle() is { } ia && run.Ok > 0)
+            writerCost.Append(CultureInfo.InvariantCulture,
+                $" {scenarios[i].Label} writer {((before is { } b && WriterCpu.Read() is { } a) ? (a - b).TotalMicroseconds / run.Ok : 0):0} bot {(ba - bb).TotalMicroseconds / run.Ok:0} gen {(Process.GetCurrentProcess().TotalProcessorTime - selfBefore).TotalMicroseconds / run.Ok:0} idle {(ia - ib).TotalSeconds / seconds:P0};");
     }
     var ratio = (int i) => measured[i][^1].Rps / measured[0][^1].Rps;
-    Console.WriteLine(line.Append(CultureInfo.InvariantCulture, $" req/s; propose {ratio(1):0.00}x, vote {ratio(2):0.00}x").ToString());
+    line.Append(CultureInfo.InvariantCulture, $" req/s; propose {ratio(1):0.00}x, vote {ratio(2):0.00}x");
+    if (writerCost.Length > 0) line.Append("; CPU µs/req:").Append(writerCost);
+    Console.WriteLine(line.ToString());
 }
 var (health, propose, vote) = (Total(scenarios[0].Name, measured[0]), Total(scenarios[1].Name, measured[1]), Total(scenarios[2].Name, measured[2]));
 
