@@ -12,6 +12,8 @@ public sealed class OutboxStore(Database db, TimeProvider clock)
         var now = clock.GetUtcNow();
         // A coalescing row that is pending keeps its earlier due time, so a stream of votes cannot starve the update;
         // one already sent becomes pending again with a new version, which a sender in flight cannot mark sent.
+        // A row that is pending, unleased and already says the same is left alone: the update would change nothing a
+        // sender reads, and not writing it keeps a burst of votes on many cards from rewriting one page per card.
         await c.RunAsync(tx, m.Coalesce ? InsertCoalescing : InsertOnce, ct,
             ("@platform", m.Platform.Wire()), ("@workspaceId", m.WorkspaceId), ("@channelId", m.ChannelId), ("@kind", m.Kind),
             ("@body", m.Body.Serialize()), ("@dedupeKey", m.DedupeKey), ("@due", Iso.Of(now + m.Delay)), ("@now", Iso.Of(now)));
@@ -33,6 +35,8 @@ public sealed class OutboxStore(Database db, TimeProvider clock)
           next_attempt_at = CASE WHEN outbox.status = 'pending' AND outbox.next_attempt_at < excluded.next_attempt_at
                                  THEN outbox.next_attempt_at ELSE excluded.next_attempt_at END,
           status = 'pending', last_error = NULL
+        WHERE NOT (outbox.status = 'pending' AND outbox.locked_until IS NULL AND outbox.last_error IS NULL
+                   AND outbox.body = excluded.body AND outbox.next_attempt_at <= excluded.next_attempt_at)
         """;
 
     /// <summary>
