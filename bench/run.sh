@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Benchmark: starts SpeBot in Release on a temp database, drives it with signed /spe propose requests and
 # signed reaction events from a .NET load generator on the same machine, next to GET /healthz in the same run.
-# Usage: bench/run.sh [seconds-per-round] [concurrency] [warm-up-seconds] [rounds]   (results also go to bench/results/latest.txt)
-# The scenarios take turns for the given rounds after one unmeasured warm-up each.
+# Usage: bench/run.sh [seconds-per-round] [clients, comma-separated] [warm-up-seconds] [rounds]   (results also go to bench/results/latest.txt)
+# After one unmeasured warm-up each, the scenarios take turns for the given rounds at each number of concurrent clients;
+# the target compares each scenario's peak throughput (the ratio at each level is printed as well).
 # Environment: SYNC=NORMAL (no power-loss fsync), BOT_LOG=file (keep the bot's log), BOT_ENV="K=V ..." (extra variables for the bot).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${1:-5}"; concurrency="${2:-64}"; warmup="${3:-10}"; rounds="${4:-3}"
+seconds="${1:-5}"; clients="${2:-64,128,256}"; warmup="${3:-10}"; rounds="${4:-2}"
 work="$(mktemp -d)"; bot_port=5181; slack_port=5182; secret="bench-signing-secret"
 mkdir -p bench/results
 
@@ -22,7 +23,7 @@ bot=$!
 trap 'kill $bot 2>/dev/null; wait $bot 2>/dev/null; rm -rf "$work"' EXIT
 
 set +e
-BENCH_BOT_PID=$bot dotnet "$work/bench/SpeBot.Bench.dll" "http://127.0.0.1:$bot_port" "$slack_port" "$work/spebot.db" "$secret" "$seconds" "$concurrency" "$warmup" "$rounds" \
+BENCH_BOT_PID=$bot dotnet "$work/bench/SpeBot.Bench.dll" "http://127.0.0.1:$bot_port" "$slack_port" "$work/spebot.db" "$secret" "$seconds" "$clients" "$warmup" "$rounds" \
   | tee bench/results/latest.txt
 status=${PIPESTATUS[0]}
 set -e
