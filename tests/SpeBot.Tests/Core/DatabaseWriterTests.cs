@@ -77,6 +77,23 @@ public sealed class DatabaseWriterTests
         Assert.Equal([2, 2, 2, 2, 2, 1, 1, 1, 1, 1], runs);
     }
 
+    [Fact]
+    public async Task A_write_that_throws_after_writing_leaves_nothing_behind_while_its_group_commits()
+    {
+        using var t = new TestDatabase();
+        await t.Db.WriteAsync((c, tx) => c.ExecuteAsync("CREATE TABLE probe (n INTEGER PRIMARY KEY)", transaction: tx));
+
+        var group = InOneGroupAsync(t.Db, Enumerable.Range(0, 6).Select(n => (Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task<long>>)(async (c, tx) =>
+        {
+            await c.RunAsync(tx, "INSERT INTO probe (n) VALUES (@n)", CancellationToken.None, ("@n", n));
+            if (n == 2) throw new InvalidOperationException("refused after its insert");
+            return n;
+        })));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => group);
+        Assert.Equal([0L, 1, 3, 4, 5], await t.Db.ReadAsync(async c => (await c.QueryAsync<long>("SELECT n FROM probe ORDER BY n")).ToList()));
+    }
+
     /// <summary>Queues the writes while the writer is held by a gate job, so they commit as one group.</summary>
     private static async Task<long[]> InOneGroupAsync(Database db,
         IEnumerable<Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task<long>>> works)
