@@ -11,9 +11,10 @@ namespace SpeBot.Core.Storage;
 /// joins the next transaction (a failing job is undone alone, see Commit), so one fsync makes many acks durable and no writer
 /// busy-waits. SQLite calls complete synchronously, so the thread runs each job to the end without
 /// thread-pool hops; callers resume on the pool.
-/// With Synchronous=FULL the fsync that makes a group durable runs on a second thread while the writer already
-/// executes the next group (SQLite's own FULL would hold the writer for the whole fsync); a write is acknowledged
-/// only after an fsync of the WAL that began after its commit, so "acked" still means "survives power loss".
+/// With Synchronous=FULL SQLite fsyncs the WAL inside each group's commit, before readers can see it, so "acked"
+/// means "survives power loss". Jobs that arrive during that fsync make the next group bigger. (A second thread that
+/// fsynced while the writer ran the next group was no faster: every hand-over between the two threads waited for a
+/// core, and a row could be read before it was durable.)
 /// </summary>
 public sealed class Database : IAsyncDisposable
 {
@@ -28,8 +29,6 @@ public sealed class Database : IAsyncDisposable
     private readonly Channel<WriteJob> _writes = Channel.CreateUnbounded<WriteJob>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lazy<Task> _writer;
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Channel<List<(WriteJob Job, object? Result)>> _unflushed =
-        Channel.CreateUnbounded<List<(WriteJob Job, object? Result)>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly CancellationTokenSource _stopping = new();
 
     public Database(IOptions<StorageOptions> options)
@@ -106,31 +105,21 @@ public sealed class Database : IAsyncDisposable
                 // Statement and savepoint journals stay in memory: a temp file each would cost syscalls on the writer.
                 // The writer's page cache holds the hot indexes (inbox keys, reaction states, votes) that outgrow the
                 // 2 MB default within days; a miss is a read syscall inside the one thread every write waits for.
-                // FULL (default: an acked write survives power loss, not only a crash) is kept by the flusher thread
-                // below, so SQLite itself only writes at commit; NORMAL acks a write once committed.
+                // FULL (default): each commit fsyncs the WAL, so an acked write survives power loss, not only a crash.
                 // The writer checkpoints every 4,000 WAL frames (16 MB) rather than SQLite's 1,000: a checkpoint copies each
                 // page once however often it changed, and the hot index pages change in every commit, so the longer window
                 // copies fewer pages per write and pays the checkpoint's two fsyncs a quarter as often.
-                pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={_busyTimeoutMs}; " +
+                pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout={_busyTimeoutMs}; " +
                                      "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; " +
                                      "PRAGMA wal_autocheckpoint=4000;";
                 pragma.ExecuteNonQuery();
             }
-            Thread? flusher = null;
-            if (_synchronous == "FULL")
-            {
-                flusher = new Thread(FlushLoop) { IsBackground = true, Name = "spebot-fsync" };
-                flusher.Start();
-            }
             try
             {
-                RunGroups(connection, flushed: flusher is not null);
+                RunGroups(connection);
             }
             finally
             {
-                // Whatever committed is flushed and acknowledged before the writer reports itself stopped.
-                _unflushed.Writer.TryComplete();
-                flusher?.Join();
                 Prepared.Forget(connection);
             }
         }
@@ -152,7 +141,7 @@ public sealed class Database : IAsyncDisposable
         _writerDone.TrySetResult();
     }
 
-    private void RunGroups(SqliteConnection connection, bool flushed)
+    private void RunGroups(SqliteConnection connection)
     {
         var reader = _writes.Reader;
         var batch = new List<WriteJob>(MaxBatch);
@@ -168,53 +157,8 @@ public sealed class Database : IAsyncDisposable
             var committed = Commit(connection, batch);
             Commits.Add(1);
             Writes.Add(batch.Count);
-            if (committed.Count == 0) continue;
-            if (flushed) _unflushed.Writer.TryWrite(committed);
-            else Acknowledge(committed);
+            foreach (var (job, result) in committed) job.Done.TrySetResult(result);
         }
-    }
-
-    private static void Acknowledge(List<(WriteJob Job, object? Result)> committed)
-    {
-        foreach (var (job, result) in committed) job.Done.TrySetResult(result);
-    }
-
-    /// <summary>One fsync of the WAL for every group committed since the last one, then their acks.</summary>
-    private void FlushLoop()
-    {
-        var reader = _unflushed.Reader;
-        var groups = new List<List<(WriteJob Job, object? Result)>>();
-        FileStream? wal = null;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
-        {
-            groups.Clear();
-            while (reader.TryRead(out var group)) groups.Add(group);
-            Exception? failed = null;
-            for (var attempt = 0; attempt < 2; attempt++)
-            {
-                try
-                {
-                    // fsync applies to the file, not the descriptor: a handle of our own on the WAL flushes what the
-                    // writer wrote. SQLite keeps the WAL file while the writer is open; a failure reopens it once.
-                    wal ??= new FileStream(FilePath + "-wal", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1);
-                    WalSync.DataSync(wal);
-                    failed = null;
-                    break;
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    wal?.Dispose();
-                    wal = null;
-                    failed = new IOException($"The write was committed but could not be made durable: fsync of {FilePath}-wal failed ({e.Message}). Check the disk.", e);
-                }
-            }
-            foreach (var group in groups)
-            {
-                if (failed is null) Acknowledge(group);
-                else foreach (var (job, _) in group) job.Done.TrySetException(failed);
-            }
-        }
-        wal?.Dispose();
     }
 
     /// <summary>

@@ -37,6 +37,30 @@ public sealed class DatabaseWriterTests
         Assert.Equal(19, await t.Db.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM probe")));
     }
 
+    [Theory]
+    [InlineData(null, 2L)]      // default FULL: the commit fsyncs the WAL before its ack
+    [InlineData("NORMAL", 1L)]
+    [InlineData("full", 2L)]
+    public async Task The_writer_commits_with_the_configured_durability(string? synchronous, long expected)
+    {
+        var folder = Directory.CreateTempSubdirectory("spebot-sync-").FullName;
+        try
+        {
+            var options = new StorageOptions { Path = System.IO.Path.Combine(folder, "s.db") };
+            if (synchronous is not null) options.Synchronous = synchronous;
+            await using var db = new Database(Microsoft.Extensions.Options.Options.Create(options));
+
+            var level = await db.WriteAsync((c, tx) => c.ExecuteScalarAsync<long>("PRAGMA synchronous", transaction: tx));
+
+            Assert.Equal(expected, level);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task A_group_runs_each_write_once_when_none_fails()
     {
