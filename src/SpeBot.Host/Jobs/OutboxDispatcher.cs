@@ -23,8 +23,7 @@ internal sealed partial class OutboxDispatcher(
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
     private readonly Dictionary<Platform, IChatSender> _senders = senders.ToDictionary(s => s.Platform);
-    private readonly Dictionary<(string, string), DateTimeOffset> _channelFreeAt = [];
-    private readonly Lock _pacing = new();
+    private readonly ChannelPacing _pacing = new();
     private readonly Counter<long> _sent = meters.Create("SpeBot").CreateCounter<long>("spebot.outbox.sent");
     private readonly Counter<long> _dead = meters.Create("SpeBot").CreateCounter<long>("spebot.outbox.dead");
 
@@ -151,23 +150,11 @@ internal sealed partial class OutboxDispatcher(
 
     private async Task WaitForChannelAsync(OutboxRow row, CancellationToken ct)
     {
-        var key = (row.Platform, row.ChannelId);
-        TimeSpan wait;
-        lock (_pacing)
-        {
-            var now = clock.GetUtcNow();
-            var freeAt = _channelFreeAt.GetValueOrDefault(key, now);
-            var start = freeAt > now ? freeAt : now;
-            _channelFreeAt[key] = start + TimeSpan.FromMilliseconds(options.Value.ChannelIntervalMs);
-            wait = start - now;
-        }
+        var wait = _pacing.Reserve((row.Platform, row.ChannelId), clock.GetUtcNow(), TimeSpan.FromMilliseconds(options.Value.ChannelIntervalMs));
         if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, ct);
     }
 
-    private void Pause(OutboxRow row, DateTimeOffset until)
-    {
-        lock (_pacing) _channelFreeAt[(row.Platform, row.ChannelId)] = until;
-    }
+    private void Pause(OutboxRow row, DateTimeOffset until) => _pacing.Pause((row.Platform, row.ChannelId), until, clock.GetUtcNow());
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox claim failed; will poll again")]
     private partial void LogClaimFailed(Exception e);
