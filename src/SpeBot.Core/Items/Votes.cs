@@ -34,6 +34,18 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
         {
             if (r.EventKey is not null && !await inbox.TryRecordAsync(c, tx, r.Platform, r.EventKey, ct)) return new ReactionResult(ReactionOutcome.Duplicate);
 
+            // Only reactions on SpeBot's cards are kept: every emoji on every message in the bot's channels arrives here,
+            // and a row for each would grow the table forever for nothing but capture, which the outbox key dedupes.
+            var message = await MessageAsync(c, tx, r, ct);
+            if (message is null)
+            {
+                if (!r.Added || r.Reaction != o.CaptureReaction) return new ReactionResult(ReactionOutcome.Ignored);
+                await outbox.EnqueueAsync(c, tx, new OutboundMessage(r.Platform, r.WorkspaceId, r.ChannelId, OutboxKinds.Capture,
+                    new OutboundBody { MessageId = r.MessageId, UserId = r.UserId },
+                    $"capture:{r.WorkspaceId}:{r.ChannelId}:{r.MessageId}"), ct);
+                return new ReactionResult(ReactionOutcome.CaptureQueued);
+            }
+
             var applied = await c.ScalarAsync(tx, """
                 INSERT INTO reaction_states (platform, channel_id, message_id, user_id, reaction, present, event_ts)
                 VALUES (@p, @channelId, @messageId, @userId, @reaction, @present, @eventTs)
@@ -45,7 +57,6 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
                 ("@reaction", r.Reaction), ("@present", r.Added ? 1 : 0), ("@eventTs", r.EventTs));
             if (applied is null) return new ReactionResult(ReactionOutcome.Stale);
 
-            var message = await MessageAsync(c, tx, r, ct);
             if (message is { Kind: "item_card", ItemId: { } itemId })
             {
                 var voteSet = r.VoteReactions ?? o.VoteReactions;
@@ -54,13 +65,6 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
                 // Claiming has its own rules and transaction (Lifecycle); the caller runs it after this commit.
                 if (r.Added && r.Reaction == o.ClaimReaction) return new ReactionResult(ReactionOutcome.ClaimRequested, itemId);
                 return new ReactionResult(ReactionOutcome.Ignored, itemId);
-            }
-            if (message is null && r.Added && r.Reaction == o.CaptureReaction)
-            {
-                await outbox.EnqueueAsync(c, tx, new OutboundMessage(r.Platform, r.WorkspaceId, r.ChannelId, OutboxKinds.Capture,
-                    new OutboundBody { MessageId = r.MessageId, UserId = r.UserId },
-                    $"capture:{r.WorkspaceId}:{r.ChannelId}:{r.MessageId}"), ct);
-                return new ReactionResult(ReactionOutcome.CaptureQueued);
             }
             return new ReactionResult(ReactionOutcome.Ignored);
         }, ct);

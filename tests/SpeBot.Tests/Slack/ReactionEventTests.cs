@@ -99,4 +99,17 @@ public sealed class ReactionEventTests(SlackHostFixture host) : IClassFixture<Sl
         Assert.Equal(0, host.Db.Votes(card.ItemId));
         Assert.Equal(1, host.Db.Scalar<long>("SELECT COUNT(*) FROM reaction_states WHERE user_id = 'U501'"));
     }
+
+    [Fact]
+    public async Task ReactionOnAnOrdinaryMessageStoresNothing()
+    {
+        var ordinary = new PostedCard { ItemId = 0, Channel = "C100", Ts = "1700000500.000100" };
+
+        await ReactAsync("EvPlain1", "U701", ordinary, "1700000500.000200");
+        await ReactAsync("EvPlain2", "U701", ordinary, "1700000500.000300", reaction: "tada");
+        await ReactAsync("EvPlain3", "U701", ordinary, "1700000500.000400", added: false);
+
+        Assert.Equal(0, host.Db.Scalar<long>("SELECT COUNT(*) FROM reaction_states WHERE message_id = '1700000500.000100'"));
+        Assert.Equal(0, host.Db.Scalar<long>("SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'capture:%1700000500.000100'"));
+    }
 }
