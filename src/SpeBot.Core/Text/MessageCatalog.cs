@@ -12,6 +12,9 @@ public interface ITextStyle
 
     /// <summary>A channel link; styles without channel markup show the id as text.</summary>
     string Channel(ChannelMention channel) => Escape("#" + channel.Id);
+
+    /// <summary>The catalog's own markup (Slack mrkdwn: <c>*bold*</c>) as the platform writes it; never applied to user text.</summary>
+    string Markup(string template) => template;
 }
 
 /// <summary>Every user-facing string, in English and Japanese, loaded from the embedded message files.</summary>
@@ -49,7 +52,7 @@ public sealed class MessageCatalog
 
     public string Format(string locale, Message message, ITextStyle style)
     {
-        var template = Template(locale, message.Key);
+        var template = style.Markup(Template(locale, message.Key));
         if (message.Args is null || message.Args.Count == 0 || template.IndexOf('{') < 0) return template;
 
         var sb = new StringBuilder(template.Length + 32);
@@ -78,7 +81,7 @@ public sealed class MessageCatalog
         UserRef u => style.Mention(u),
         ChannelMention ch => style.Channel(ch),
         IEnumerable<UserRef> users => string.Join(", ", users.Select(style.Mention)),
-        KeyRef k => Template(locale, k.Key),
+        KeyRef k => style.Markup(Template(locale, k.Key)),
         Message m => Format(locale, m, style),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => style.Escape(value.ToString() ?? ""),

@@ -26,6 +26,12 @@ public sealed partial class TeamsText(TeamsPeople people) : ITextStyle
         return sb.ToString();
     }
 
+    /// <summary>The catalog writes Slack's <c>*bold*</c>, which Teams shows in italics; Teams' bold is <c>**bold**</c>.</summary>
+    public string Markup(string template) => template.Contains('*') ? SlackBold().Replace(template, "**$1**") : template;
+
+    [GeneratedRegex(@"(?<![*\w])\*(?=[^*\s])([^*\n]*?[^*\s])\*(?![*\w])")]
+    private static partial Regex SlackBold();
+
     public string Mention(UserRef user)
     {
         if (!IsUserId(user.Id)) return EscapeText(user.Id);

@@ -24,7 +24,7 @@ public sealed class CardJsonTests
             {"type":"AdaptiveCard","$schema":"http://adaptivecards.io/schemas/adaptive-card.json","version":"1.5","body":[
             {"type":"TextBlock","text":"SPE-3 Rotate &lt;certs&gt; &amp; keys","wrap":true,"weight":"Bolder","size":"Medium"},
             {"type":"TextBlock","text":"Security · Proposed · proposed by <at>11111111-2222-3333-4444-555555555555</at>","wrap":true,"isSubtle":true},
-            {"type":"TextBlock","text":"Score *2.5* · 2 votes · impact 4 · effort –","wrap":true},
+            {"type":"TextBlock","text":"Score **2.5** · 2 votes · impact 4 · effort –","wrap":true},
             {"type":"TextBlock","text":"React with 👍 or use Vote to vote.","wrap":true,"size":"Small","isSubtle":true}],
             "actions":[
             {"type":"Action.Execute","title":"👍 Vote","verb":"spe.vote","data":{"itemId":"7"},"style":"positive"},

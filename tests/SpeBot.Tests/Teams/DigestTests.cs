@@ -42,7 +42,7 @@ public sealed class DigestTests : TeamsHost
         var text = CardText(post);
         Assert.StartsWith("SPE digest ", text, StringComparison.Ordinal);
         Assert.Equal("Bolder", card["body"]![0]!["weight"]!.GetValue<string>());
-        Assert.Contains("*1* open · *2* new · *1* done · *1* waiting for triage · *0* stale claims · *0* stuck", text);
+        Assert.Contains("**1** open · **2** new · **1** done · **1** waiting for triage · **0** stale claims · **0** stuck", text);
         Assert.Contains("Done this period: thank you!", text);
         Assert.Contains("- SPE-2 Cut CI time, done by <at>Aiko Tanaka</at>. Evidence: &lt;b&gt;p95&lt;/b&gt; 14 → 8 min &amp; more", text);
         Assert.Contains("Waiting for triage\n- SPE-1 &lt;at&gt;Everyone&lt;/at&gt; rotate &lt;script&gt; keys · score", text);
@@ -73,7 +73,7 @@ public sealed class DigestTests : TeamsHost
         Assert.Single(DigestPosts());
         var edit = Bot.CallsTo("PUT", editPath).Single(c => c.Text.Contains("SPE digest", StringComparison.Ordinal));
         Assert.Equal(id, edit.Body["id"]!.GetValue<string>());
-        Assert.Contains("*2* open · *2* new", CardText(edit, editPath));
+        Assert.Contains("**2** open · **2** new", CardText(edit, editPath));
         Assert.Equal(1, Query<long>("SELECT COUNT(*) FROM posted_messages WHERE kind = 'digest'").Single());
         Assert.Equal(1, Query<long>("SELECT COUNT(*) FROM outbox WHERE kind = 'digest'").Single());
     }

@@ -56,4 +56,24 @@ public sealed class TeamsTextTests
     [InlineData("https://smba.trafficmanager.net/amer/", "https://smba.trafficmanager.net:8443/amer/", false)]
     public void ServiceUrlsCompareByNormalisedParts(string claim, string activity, bool same) =>
         Assert.Equal(same, BotFrameworkAuth.SameServiceUrl(claim, activity));
+
+    [Theory]
+    [InlineData("*Evidence:* {evidence}", "**Evidence:** {evidence}")]
+    [InlineData("Score *{score}* · {votes} votes", "Score **{score}** · {votes} votes")]
+    [InlineData("**{ref} {title}: {votes} votes, the top pick**", "**{ref} {title}: {votes} votes, the top pick**")]
+    [InlineData("Type `propose <title>` * not bold *", "Type `propose <title>` * not bold *")]
+    [InlineData("2*3*4 and snake_case", "2*3*4 and snake_case")]
+    public void CatalogBoldBecomesTeamsBold(string template, string expected) =>
+        Assert.Equal(expected, new TeamsText(new TeamsPeople()).Markup(template));
+
+    [Fact]
+    public void AsterisksInUserTextAreNotTurnedIntoBold()
+    {
+        var catalog = new SpeBot.Core.Text.MessageCatalog();
+        var text = catalog.Format("en", new SpeBot.Core.Message("show.evidence", new() { ["evidence"] = "*p95* 14 → 8 min" }),
+            new TeamsText(new TeamsPeople()));
+
+        Assert.Equal("**Evidence:** *p95* 14 → 8 min", text);
+    }
 }
+
