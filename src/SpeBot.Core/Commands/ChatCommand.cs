@@ -5,7 +5,8 @@ public sealed record SourceMessage(string ChannelId, string MessageId, string? A
 
 /// <summary>
 /// What a person asked for, in platform-neutral form. Adapters build it; handlers never learn the platform's wire types.
-/// <see cref="CanOpenForms"/> says whether the adapter can open a form for this request right now (a live trigger).
+/// <see cref="CanOpenForms"/> says whether the adapter can open a form for this request right now (a live trigger);
+/// <see cref="CanOfferForms"/> whether, without one, it can answer with a button that opens the proposal form.
 /// </summary>
 public sealed record ChatCommand(
     Platform Platform,
@@ -15,7 +16,8 @@ public sealed record ChatCommand(
     string Text,
     string? LocaleHint = null,
     SourceMessage? Source = null,
-    bool CanOpenForms = false);
+    bool CanOpenForms = false,
+    bool CanOfferForms = false);
 
 /// <summary>A command after routing: the parsed text, the workspace row and the reader's locale.</summary>
 public sealed record CommandContext(ChatCommand Command, CommandText Parsed, Workspaces.Workspace Workspace, string Locale)

@@ -13,7 +13,7 @@ public sealed class Propose(Proposals proposals) : ICommandHandler
         if (p.Error is not null) return Reply.Of(p.Error, "help.propose");
         if (p.Title.Length == 0)
         {
-            if (!context.Command.CanOpenForms) return Reply.Text("help.propose");
+            if (!context.Command.CanOpenForms && !context.Command.CanOfferForms) return Reply.Text("help.propose");
             return Reply.OpenForm(new FormRequest(Category: p.Category, Impact: p.Impact, Effort: p.Effort, Team: p.Team));
         }
 

@@ -1,3 +1,5 @@
+using System.Data.Common;
+using SpeBot.Core.Events;
 using SpeBot.Core.Outbox;
 using SpeBot.Core.Storage;
 
@@ -7,21 +9,37 @@ namespace SpeBot.Core.Items;
 /// Every capture path (slash command, form, message shortcut, emoji) ends here: the item and its card post
 /// are written in one transaction, so the item is durable before the ack and the card survives a restart.
 /// </summary>
-public sealed class Proposals(Database db, ItemStore items, OutboxStore outbox, OutboxSignal signal)
+public sealed class Proposals(Database db, ItemStore items, OutboxStore outbox, OutboxSignal signal, Inbox inbox)
 {
     public async Task<(Item Item, bool Created)> SubmitAsync(Platform platform, NewItem item, string cardChannelId, CancellationToken ct)
     {
-        var result = await db.WriteAsync(async (c, tx) =>
-        {
-            var (stored, created) = await items.CreateAsync(c, tx, item, ct);
-            if (created)
-            {
-                await outbox.EnqueueAsync(c, tx, new OutboundMessage(platform, item.WorkspaceId, cardChannelId, OutboxKinds.ItemCard,
-                    new OutboundBody { ItemId = stored.Id }, $"item_card:{stored.Id}:{cardChannelId}"), ct);
-            }
-            return (stored, created);
-        }, ct);
-        if (result.created) signal.Notify();
+        var result = await db.WriteAsync((c, tx) => CreateAsync(c, tx, platform, item, cardChannelId, ct), ct);
+        if (result.Created) signal.Notify();
         return result;
+    }
+
+    /// <summary>
+    /// For a submission that has no source message to make it unique (a Teams dialog): applied once per
+    /// <paramref name="eventKey"/>; null when that key was already applied.
+    /// </summary>
+    public async Task<(Item Item, bool Created)?> SubmitOnceAsync(Platform platform, NewItem item, string cardChannelId, string eventKey, CancellationToken ct)
+    {
+        var result = await db.WriteAsync(async (c, tx) => await inbox.TryRecordAsync(c, tx, platform, eventKey, ct)
+            ? await CreateAsync(c, tx, platform, item, cardChannelId, ct)
+            : ((Item Item, bool Created)?)null, ct);
+        if (result is { Created: true }) signal.Notify();
+        return result;
+    }
+
+    private async Task<(Item Item, bool Created)> CreateAsync(DbConnection c, DbTransaction tx, Platform platform, NewItem item, string cardChannelId,
+                                                            CancellationToken ct)
+    {
+        var (stored, created) = await items.CreateAsync(c, tx, item, ct);
+        if (created)
+        {
+            await outbox.EnqueueAsync(c, tx, new OutboundMessage(platform, item.WorkspaceId, cardChannelId, OutboxKinds.ItemCard,
+                new OutboundBody { ItemId = stored.Id }, $"item_card:{stored.Id}:{cardChannelId}"), ct);
+        }
+        return (stored, created);
     }
 }

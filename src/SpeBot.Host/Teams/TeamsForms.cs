@@ -10,16 +10,20 @@ namespace SpeBot.Host.Teams;
 public sealed class TeamsForms(TeamsRenderer renderer)
 {
     public const string CommandId = "captureMessage";
+    /// <summary>The "spe" value of the button that opens the proposal form (task/fetch).</summary>
+    public const string ProposeTask = "propose";
 
-    /// <summary>composeExtension/fetchTask answer: a dialog prefilled with the message (first line title, rest detail).</summary>
-    public JsonObject FetchTaskResponse(string title, string? detail, string locale)
+    /// <summary>
+    /// composeExtension/fetchTask answer: a dialog prefilled with the message (first line title, rest detail); task/fetch
+    /// (the proposal button) uses it too, without a source message.
+    /// </summary>
+    public JsonObject FetchTaskResponse(string title, string? detail, string locale, string category = Category.Other, bool fromMessage = true)
     {
         var style = renderer.NewStyle();
         string T(string key) => renderer.T(locale, new Message(key), style);
         var categories = new JsonArray(Category.All.Select(c => (JsonNode)new JsonObject { ["title"] = T($"category.{c}"), ["value"] = c }).ToArray());
-        JsonNode[] body =
+        List<JsonNode> body =
         [
-            AdaptiveCards.Text(T("form.source"), subtle: true),
             new JsonObject
             {
                 ["type"] = "Input.Text", ["id"] = "title", ["label"] = T("form.field.title"), ["value"] = title, ["isRequired"] = true,
@@ -32,9 +36,10 @@ public sealed class TeamsForms(TeamsRenderer renderer)
             },
             new JsonObject
             {
-                ["type"] = "Input.ChoiceSet", ["id"] = "category", ["label"] = T("form.field.category"), ["value"] = Category.Other, ["choices"] = categories,
+                ["type"] = "Input.ChoiceSet", ["id"] = "category", ["label"] = T("form.field.category"), ["value"] = category, ["choices"] = categories,
             },
         ];
+        if (fromMessage) body.Insert(0, AdaptiveCards.Text(T("form.source"), subtle: true));
         var card = AdaptiveCards.Card(body, [new JsonObject { ["type"] = "Action.Submit", ["title"] = T("form.submit") }]);
         return new JsonObject
         {

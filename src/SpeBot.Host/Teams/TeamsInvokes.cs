@@ -38,7 +38,8 @@ public sealed record InvokeAnswer(int Status, JsonObject? Body)
 }
 
 /// <summary>
-/// Card buttons (adaptiveCard/action) and the message action (composeExtension/fetchTask, submitAction).
+/// Card buttons (adaptiveCard/action), the message action (composeExtension/fetchTask, submitAction) and the proposal
+/// form that a "propose" answer's button opens (task/fetch, task/submit).
 /// Each is idempotent under Teams' retries: votes by the invoke's activity id, captures by the source message.
 /// </summary>
 public sealed class TeamsInvokes(
@@ -54,6 +55,8 @@ public sealed class TeamsInvokes(
             "adaptiveCard/action" => await CardActionAsync(a, workspace, user, locale, ct),
             "composeExtension/fetchTask" => FetchTask(a, locale),
             "composeExtension/submitAction" => await SubmitActionAsync(a, workspace, user, locale, ct),
+            "task/fetch" => TaskFetch(a, locale),
+            "task/submit" => await TaskSubmitAsync(a, workspace, user, locale, ct),
             _ => InvokeAnswer.NotImplemented,
         };
     }
@@ -170,6 +173,30 @@ public sealed class TeamsInvokes(
             Source: source, ChannelId: channel), channel, ct);
         var key = created || item.AuthorId == user ? "propose.created" : "propose.exists";
         return InvokeAnswer.TaskMessage(TeamsMapper.HtmlToPlain(renderer.T(locale, new Message(key, new() { ["ref"] = item.Ref, ["title"] = item.Title }), style)));
+    }
+
+    /// <summary>The proposal button of a "propose" answer (TeamsRenderer.ProposePrompt) opens the form, hints kept.</summary>
+    private InvokeAnswer TaskFetch(Activity a, string locale)
+    {
+        var data = a.Value is { ValueKind: JsonValueKind.Object } v && v.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object ? d : default;
+        if (data.ValueKind != JsonValueKind.Object || Str(data, "spe") != TeamsForms.ProposeTask)
+            return InvokeAnswer.Error("BadRequest", "Expected the proposal form button.");
+        var category = Category.TryNormalize(Str(data, "category"), out var c) ? c : Category.Other;
+        return InvokeAnswer.Ok(forms.FetchTaskResponse("", null, locale, category, fromMessage: false));
+    }
+
+    /// <summary>The submitted proposal form: stored once per invoke, so a retried submit adds no second item.</summary>
+    private async Task<InvokeAnswer> TaskSubmitAsync(Activity a, Workspace workspace, string user, string locale, CancellationToken ct)
+    {
+        var style = renderer.NewStyle();
+        var (title, detail, category) = TeamsForms.Read(a.Value is { ValueKind: JsonValueKind.Object } v && v.TryGetProperty("data", out var d) ? d : null);
+        if (string.IsNullOrEmpty(title) || a.Conversation?.Id is null || a.Id is null)
+            return InvokeAnswer.TaskMessage(renderer.T(locale, new Message("form.error.title_required"), style));
+        var channel = ServiceUrls.BaseConversation(a.Conversation.Id);
+        var result = await proposals.SubmitOnceAsync(Platform.Teams, new NewItem(workspace.Id, title, "teams", user, category, detail, ChannelId: channel),
+            channel, $"invoke:{a.Id}", ct);
+        if (result is not { Item: var item }) return InvokeAnswer.TaskMessage(renderer.T(locale, new Message("teams.form.already_submitted"), style));
+        return InvokeAnswer.TaskMessage(TeamsMapper.HtmlToPlain(renderer.T(locale, new Message("propose.created", new() { ["ref"] = item.Ref, ["title"] = item.Title }), style)));
     }
 
     private static string? MessageBody(Activity a) =>

@@ -17,7 +17,8 @@ public static partial class TeamsMapper
         if (a.TenantId is not { Length: > 0 } tenant || a.Conversation?.Id is not { } conversation || a.From?.PersonId is not { } user) return null;
         var text = NeutralText(a);
         var verb = LeadingSpe().Replace(text, "");
-        return new ChatCommand(Platform.Teams, tenant, ServiceUrls.BaseConversation(conversation), user, verb, a.Locale);
+        // A message cannot open a Teams dialog, but its answer can carry the button that does (TeamsRenderer.ProposePrompt).
+        return new ChatCommand(Platform.Teams, tenant, ServiceUrls.BaseConversation(conversation), user, verb, a.Locale, CanOfferForms: true);
     }
 
     public static string NeutralText(Activity a)

@@ -22,6 +22,7 @@ public sealed class TeamsRenderer(MessageCatalog catalog, TeamsPeople people)
     {
         var locale = reply.Locale ?? MessageCatalog.Fallback;
         var style = NewStyle();
+        if (reply.Form is { EditItemId: null } form) return ProposePrompt(form, locale, style);
         if (reply.Form is not null) reply = Reply.Text("teams.form_unavailable") with { Locale = locale };
         var lines = reply.Lines.Select(l => T(locale, l, style)).ToList();
         foreach (var view in reply.Items)
@@ -31,6 +32,18 @@ public sealed class TeamsRenderer(MessageCatalog catalog, TeamsPeople people)
         if (reply.NextPage is not null) lines.Add(T(locale, new Message("teams.more", new() { ["command"] = reply.NextPage }), style));
         if (lines.Count == 0) lines.Add(T(locale, "list.empty", style));
         return TextActivity(string.Join("\n\n", lines), style);
+    }
+
+    /// <summary>
+    /// A message cannot open a dialog in Teams, but a card button can (task/fetch): the answer to "propose" without a
+    /// title is a card whose button opens the proposal form, with the hints already given (#category) kept.
+    /// </summary>
+    private JsonObject ProposePrompt(FormRequest form, string locale, TeamsText style)
+    {
+        var data = new JsonObject { ["msteams"] = new JsonObject { ["type"] = "task/fetch" }, ["spe"] = TeamsForms.ProposeTask, ["category"] = form.Category };
+        var card = AdaptiveCards.Card([AdaptiveCards.Text(T(locale, new Message("teams.form.prompt"), style))],
+            [new JsonObject { ["type"] = "Action.Submit", ["title"] = T(locale, new Message("teams.form.open"), style), ["data"] = data }]);
+        return CardActivity(card);
     }
 
     public static JsonObject TextActivity(string text, TeamsText style)

@@ -27,7 +27,7 @@ public sealed class TestDatabase : IDisposable
         Signal = new OutboxSignal();
         Posted = new PostedMessageStore(Db, Clock);
         Cards = new CardUpdates(Outbox);
-        Proposals = new Proposals(Db, Items, Outbox, Signal);
+        Proposals = new Proposals(Db, Items, Outbox, Signal, new Inbox(Clock));
         Votes = new Votes(Db, Outbox, Signal, Cards, Items, new Inbox(Clock), Clock, Options);
         Queries = new ItemQueries(Db, Clock, Options);
     }
