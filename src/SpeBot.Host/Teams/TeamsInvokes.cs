@@ -140,8 +140,25 @@ public sealed class TeamsInvokes(
         var channel = a.Conversation?.Id is { } c ? ServiceUrls.BaseConversation(c) : "";
         var reply = await router.DispatchAsync(new ChatCommand(Platform.Teams, workspace.ExternalId, channel, user, command, a.Locale), ct);
         var text = string.Join("\n", reply.Lines.Select(l => renderer.T(reply.Locale ?? locale, l, style)));
-        return InvokeAnswer.Toast(TeamsMapper.HtmlToPlain(text.Replace("\n", "<br>", StringComparison.Ordinal)));
+        // The card is redrawn with this item's buttons gone and the answer on top, so nobody clicks a done claim again.
+        var ids = Ids(Str(data, "items"));
+        if (ids.Count == 0 || !int.TryParse(Str(data, "days"), NumberStyles.None, CultureInfo.InvariantCulture, out var days))
+            return InvokeAnswer.Toast(TeamsMapper.HtmlToPlain(text.Replace("\n", "<br>", StringComparison.Ordinal)));
+        var handled = Ids(Str(data, "handled")).Append(item.Id).ToHashSet();
+        var claims = new List<Item>();
+        foreach (var id in ids)
+        {
+            if (await items.GetAsync(id, ct) is { } shown && shown.WorkspaceId == workspace.Id
+                && (handled.Contains(id) || (shown.State == ItemStatus.InProgress && shown.ClaimedBy == user)))
+                claims.Add(shown);
+        }
+        // Plain and re-escaped: the answer's mentions have no entities on this card.
+        return InvokeAnswer.Card(TeamsNudge.Card(renderer, claims, locale, days, handled, TeamsText.EscapeText(TeamsMapper.HtmlToPlain(text))));
     }
+
+    private static List<long> Ids(string? list) =>
+        [.. (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(s => long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0).Where(id => id > 0)];
 
     private InvokeAnswer FetchTask(Activity a, string locale)
     {

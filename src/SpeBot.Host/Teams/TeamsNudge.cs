@@ -27,15 +27,32 @@ public sealed class TeamsNudge(BotConnectorClient connector, TeamsRenderer rende
         return new SendResult.Sent(await connector.SendAsync(reference.ServiceUrl, reference.ConversationId, TeamsRenderer.CardActivity(card), ct));
     }
 
-    public static JsonObject Card(TeamsRenderer renderer, IReadOnlyList<Item> claims, string locale, int staleDays)
+    /// <summary>
+    /// The nudge card. Items in <paramref name="handled"/> show without buttons, and <paramref name="outcome"/> (the answer
+    /// to the button just used) heads the list. Each button carries the card's items, the handled ones and the stale
+    /// days, so the card can be redrawn after a click without state on the server.
+    /// </summary>
+    public static JsonObject Card(TeamsRenderer renderer, IReadOnlyList<Item> claims, string locale, int staleDays,
+                                  IReadOnlyCollection<long>? handled = null, string? outcome = null)
     {
         var style = renderer.NewStyle();
+        handled ??= [];
         string T(string key, Dictionary<string, object?>? args = null) => renderer.T(locale, new Message(key, args), style);
+        var shown = claims.Take(MaxItems).ToList();
+        var items = string.Join(',', shown.Select(i => i.Id.ToString(CultureInfo.InvariantCulture)));
+        var done = string.Join(',', handled.Select(i => i.ToString(CultureInfo.InvariantCulture)));
         var body = new List<JsonNode> { AdaptiveCards.Text(T("nudge.dm", new() { ["count"] = claims.Count, ["days"] = staleDays })) };
-        foreach (var item in claims.Take(MaxItems))
+        if (outcome is not null) body.Add(AdaptiveCards.Text(outcome, "Bolder"));
+        foreach (var item in shown)
         {
-            JsonObject Data(string op) => new() { ["op"] = op, ["itemId"] = item.Id.ToString(CultureInfo.InvariantCulture) };
-            body.Add(AdaptiveCards.Text($"**{item.Ref}** {TeamsText.EscapeText(item.Title)}"));
+            JsonObject Data(string op) => new()
+            {
+                ["op"] = op, ["itemId"] = item.Id.ToString(CultureInfo.InvariantCulture), ["items"] = items, ["handled"] = done,
+                ["days"] = staleDays.ToString(CultureInfo.InvariantCulture),
+            };
+            var isHandled = handled.Contains(item.Id);
+            body.Add(AdaptiveCards.Text($"{(isHandled ? "✓ " : "")}**{item.Ref}** {TeamsText.EscapeText(item.Title)}", subtle: isHandled));
+            if (isHandled) continue;
             body.Add(new JsonObject
             {
                 ["type"] = "ActionSet",

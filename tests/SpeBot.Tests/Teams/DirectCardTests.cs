@@ -101,7 +101,13 @@ public sealed class DirectCardTests : TeamsHost
         var first = await InvokeAsync(still);
         var afterFirst = Events();
         var retry = await InvokeAsync(still);
-        Assert.Equal("application/vnd.microsoft.activity.message", first["type"]!.GetValue<string>());
+        // The answer redraws the card: the handled claim has no buttons left and the outcome heads the list.
+        Assert.Equal("application/vnd.microsoft.card.adaptive", first["type"]!.GetValue<string>());
+        var redrawn = first["value"]!.AsObject();
+        Assert.DoesNotContain(redrawn["body"]!.AsArray(), b => b!["type"]!.GetValue<string>() == "ActionSet");
+        var redrawnText = string.Join("\n", redrawn["body"]!.AsArray().Select(b => b!["text"]?.GetValue<string>()));
+        Assert.Contains("✓ **SPE-1** Fix &lt;b&gt;flaky&lt;/b&gt; test", redrawnText);
+        Assert.Contains("SPE-1", redrawn["body"]![1]!["text"]!.GetValue<string>());
         Assert.True(afterFirst > before);
         Assert.Equal(afterFirst, Events());
         Assert.Contains("already handled", retry["value"]!.GetValue<string>());
@@ -111,4 +117,41 @@ public sealed class DirectCardTests : TeamsHost
         await InvokeAsync(Action(chat, "spe.nudge", buttons[1]!["data"]!.DeepClone().AsObject(), "f:nudge-2", ActivityBuilder.UserAad));
         Assert.Null(Query<string?>("SELECT claimed_by FROM items WHERE id = @itemId", new { itemId }).Single());
     }
+
+    [Fact]
+    public async Task AfterOneNudgeButtonTheOtherClaimsKeepTheirButtons()
+    {
+        await ProposeAsync("Rotate the TLS keys", "1700000000011");
+        await ProposeAsync("Trim the dashboards", "1700000000012");
+        var first = Query<long>("SELECT id FROM items WHERE number = 1").Single();
+        var second = Query<long>("SELECT id FROM items WHERE number = 2").Single();
+        await CommandAsync("claim SPE-1", "1700000000013");
+        await CommandAsync("claim SPE-2", "1700000000014");
+        var workspaceId = Query<long>("SELECT id FROM workspaces WHERE platform = 'teams'").Single();
+        var ids = string.Join(',', first, second);
+        await Factory.Get<Database>().WriteAsync(async (c, tx) =>
+        {
+            await Factory.Get<OutboxStore>().EnqueueAsync(c, tx, new OutboundMessage(Platform.Teams, workspaceId, ActivityBuilder.UserAad, OutboxKinds.Nudge,
+                new OutboundBody { UserId = ActivityBuilder.UserAad, Key = "w2", Args = new() { ["items"] = ids } }, $"nudge:w2:{ActivityBuilder.UserAad}"),
+                CancellationToken.None);
+            return 0;
+        });
+        Factory.Get<OutboxSignal>().Notify();
+        await SpeBotFactory.WaitUntilAsync(() => Bot.Calls.Any(c => c.Method == "POST" && c.Path.StartsWith("/v3/conversations/a:new", StringComparison.Ordinal)), what: "nudge DM");
+        var dm = Bot.Calls.Single(c => c.Method == "POST" && c.Path.StartsWith("/v3/conversations/a:new", StringComparison.Ordinal));
+        var chat = dm.Path["/v3/conversations/".Length..^"/activities".Length];
+        static List<JsonNode> Buttons(JsonNode card) =>
+            [.. card["body"]!.AsArray().Where(b => b!["type"]!.GetValue<string>() == "ActionSet").SelectMany(b => b!["actions"]!.AsArray()).Select(b => b!)];
+        var done = Buttons(dm.Body["attachments"]![0]!["content"]!).First(b => b["data"]!["op"]!.GetValue<string>() == "done");
+
+        var redrawn = (await InvokeAsync(Action(chat, "spe.nudge", done["data"]!.DeepClone().AsObject(), "f:nudge-10", ActivityBuilder.UserAad)))["value"]!;
+
+        Assert.Equal("done", Query<string>("SELECT status FROM items WHERE id = @first", new { first }).Single());
+        var left = Buttons(redrawn);
+        Assert.Equal(3, left.Count);
+        Assert.All(left, b => Assert.Equal(second.ToString(CultureInfo.InvariantCulture), b["data"]!["itemId"]!.GetValue<string>()));
+        Assert.All(left, b => Assert.Equal(first.ToString(CultureInfo.InvariantCulture), b["data"]!["handled"]!.GetValue<string>()));
+        Assert.Contains("✓ **SPE-1** Rotate the TLS keys", string.Join("\n", redrawn["body"]!.AsArray().Select(b => b!["text"]?.GetValue<string>())));
+    }
 }
+
