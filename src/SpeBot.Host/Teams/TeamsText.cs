@@ -26,8 +26,15 @@ public sealed partial class TeamsText(TeamsPeople people) : ITextStyle
         return sb.ToString();
     }
 
-    /// <summary>The catalog writes Slack's <c>*bold*</c>, which Teams shows in italics; Teams' bold is <c>**bold**</c>.</summary>
-    public string Markup(string template) => template.Contains('*') ? SlackBold().Replace(template, "**$1**") : template;
+    /// <summary>
+    /// The catalog writes Slack: <c>*bold*</c>, which Teams shows in italics (Teams' bold is <c>**bold**</c>), and command
+    /// hints as <c>`/spe list`</c>, while Teams has no slash command: the verb is typed as is (after @SpeBot in a channel).
+    /// </summary>
+    public string Markup(string template)
+    {
+        if (template.Contains("`/spe ", StringComparison.Ordinal)) template = template.Replace("`/spe ", "`", StringComparison.Ordinal);
+        return template.Contains('*') ? SlackBold().Replace(template, "**$1**") : template;
+    }
 
     [GeneratedRegex(@"(?<![*\w])\*(?=[^*\s])([^*\n]*?[^*\s])\*(?![*\w])")]
     private static partial Regex SlackBold();

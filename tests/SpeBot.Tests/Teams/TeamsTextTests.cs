@@ -63,7 +63,8 @@ public sealed class TeamsTextTests
     [InlineData("**{ref} {title}: {votes} votes, the top pick**", "**{ref} {title}: {votes} votes, the top pick**")]
     [InlineData("Type `propose <title>` * not bold *", "Type `propose <title>` * not bold *")]
     [InlineData("2*3*4 and snake_case", "2*3*4 and snake_case")]
-    public void CatalogBoldBecomesTeamsBold(string template, string expected) =>
+    [InlineData("There is no {ref}. `/spe list` shows the open items.", "There is no {ref}. `list` shows the open items.")]
+    public void CatalogMarkupBecomesTeamsMarkup(string template, string expected) =>
         Assert.Equal(expected, new TeamsText(new TeamsPeople()).Markup(template));
 
     [Fact]
