@@ -78,18 +78,16 @@ foreach (var clients in levels)
         var writerCost = new StringBuilder();
         for (var i = 0; i < scenarios.Length; i++)
         {
-            var (before, botBefore, idleBefore, selfBefore) = (WriterCpu.Read(), WriterCpu.ReadBot(), WriterCpu.ReadIdle(), Process.GetCurrentProcess().TotalProcessorTime);
-            var threadsBefore = Environment.GetEnvironmentVariable("BENCH_THREADS") == "1" ? WriterCpu.ReadThreads() : null;
+            var cpuBefore = CpuSnapshot.Take();
+            var threadsBefore = Environment.GetEnvironmentVariable("BENCH_THREADS") == "1" ? BotCpu.ReadThreads() : null;
             var run = await RunAsync(scenarios[i].Make, seconds, clients);
             measured[i].Add(run);
             if (threadsBefore is not null && run.Ok > 0)
-                Console.WriteLine($"  {scenarios[i].Label} threads µs/req: " + string.Join(", ", WriterCpu.ReadThreads()
+                Console.WriteLine($"  {scenarios[i].Label} threads µs/req: " + string.Join(", ", BotCpu.ReadThreads()
                     .Select(t => (t.Key, Us: (t.Value - threadsBefore.GetValueOrDefault(t.Key)).TotalMicroseconds / run.Ok))
                     .Where(t => t.Us >= 1).OrderByDescending(t => t.Us).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Key} {t.Us:0}"))));
             line.Append(CultureInfo.InvariantCulture, $" {scenarios[i].Label} {run.Rps:0}");
-            if (botBefore is { } bb && WriterCpu.ReadBot() is { } ba && idleBefore is { } ib && WriterCpu.ReadIdle() is { } ia && run.Ok > 0)
-                writerCost.Append(CultureInfo.InvariantCulture,
-                    $" {scenarios[i].Label} writer {((before is { } b && WriterCpu.Read() is { } a) ? (a - b).TotalMicroseconds / run.Ok : 0):0} bot {(ba - bb).TotalMicroseconds / run.Ok:0} gen {(Process.GetCurrentProcess().TotalProcessorTime - selfBefore).TotalMicroseconds / run.Ok:0} idle {(ia - ib).TotalSeconds / seconds:P0};");
+            if (cpuBefore.PerRequest(CpuSnapshot.Take(), run.Ok, seconds) is { } cost) writerCost.Append($" {scenarios[i].Label} {cost};");
         }
         var ratio = (int i) => measured[i][^1].Rps / measured[0][^1].Rps;
         line.Append(CultureInfo.InvariantCulture, $" req/s; propose {ratio(1):0.00}x, vote {ratio(2):0.00}x");

@@ -8,8 +8,8 @@ namespace SpeBot.Core.Storage;
 /// <summary>
 /// SQLite access. Reads use pooled connections (WAL lets them run beside the writer). Writes go through one
 /// writer connection on its own thread that commits in groups: every job queued while a commit is in progress
-/// joins the next transaction (a failing job is undone alone, see Commit), so one fsync makes many acks durable and no writer
-/// busy-waits. SQLite calls complete synchronously, so the thread runs each job to the end without
+/// joins the next transaction (a failing job is undone alone, see Commit), so one fsync makes many acks durable
+/// and no writer busy-waits. SQLite calls complete synchronously, so the thread runs each job to the end without
 /// thread-pool hops; callers resume on the pool.
 /// With Synchronous=FULL SQLite fsyncs the WAL inside each group's commit, before readers can see it, so "acked"
 /// means "survives power loss". Jobs that arrive during that fsync make the next group bigger. (A second thread that

@@ -1,9 +1,11 @@
+using System.Globalization;
+
 /// <summary>
-/// CPU time of the bot's writer thread (Linux /proc), when run.sh passes the bot's pid: every write waits for that one
-/// thread, so its cost per request is what bounds propose and vote, and it is far steadier than requests/s on a
+/// CPU time of the bot and of its writer thread (Linux /proc), when run.sh passes the bot's pid: every write waits for
+/// that one thread, so its cost per request bounds propose and vote, and it is far steadier than requests/s on a
 /// shared machine.
 /// </summary>
-internal static class WriterCpu
+internal static class BotCpu
 {
     private static readonly string? Task = Find();
 
@@ -69,5 +71,22 @@ internal static class WriterCpu
         if (string.IsNullOrEmpty(pid) || !Directory.Exists($"/proc/{pid}/task")) return null;
         return Directory.EnumerateDirectories($"/proc/{pid}/task")
             .FirstOrDefault(t => File.Exists(Path.Combine(t, "comm")) && File.ReadAllText(Path.Combine(t, "comm")).Trim() == "spebot-writer");
+    }
+}
+
+/// <summary>The CPU counters at one moment, so a scenario's cost per request is the difference of two.</summary>
+internal sealed record CpuSnapshot(TimeSpan? Writer, TimeSpan? Bot, TimeSpan? Idle, TimeSpan Generator)
+{
+    public static CpuSnapshot Take() =>
+        new(BotCpu.Read(), BotCpu.ReadBot(), BotCpu.ReadIdle(), System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime);
+
+    /// <summary>"writer W bot B gen G idle I%" in µs per request (idle as a share of one core); null where /proc is not.</summary>
+    public string? PerRequest(CpuSnapshot after, long requests, int seconds)
+    {
+        if (requests == 0 || Bot is not { } b0 || after.Bot is not { } b1 || Idle is not { } i0 || after.Idle is not { } i1) return null;
+        double Us(TimeSpan d) => d.TotalMicroseconds / requests;
+        var writer = Writer is { } w0 && after.Writer is { } w1 ? Us(w1 - w0) : 0;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"writer {writer:0} bot {Us(b1 - b0):0} gen {Us(after.Generator - Generator):0} idle {(i1 - i0).TotalSeconds / seconds:P0}");
     }
 }
