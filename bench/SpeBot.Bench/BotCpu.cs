@@ -22,7 +22,7 @@ internal static class BotCpu
         try
         {
             var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            return TimeSpan.FromSeconds(long.Parse(cpu[4], System.Globalization.CultureInfo.InvariantCulture) / 100.0);
+            return TimeSpan.FromSeconds(long.Parse(cpu[4], CultureInfo.InvariantCulture) / 100.0);
         }
         catch (IOException)
         {
@@ -56,7 +56,7 @@ internal static class BotCpu
             // Fields after the command name: state is field 3, utime and stime are fields 14 and 15, in clock ticks.
             var stat = File.ReadAllText(Path.Combine(task, "stat"));
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
             return TimeSpan.FromSeconds(ticks / 100.0);
         }
         catch (IOException)
