@@ -45,7 +45,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IScheduledPost>(sp => sp.GetRequiredService<DigestPost>());
         services.AddSingleton<IScheduledPost, NudgePost>();
         services.AddSingleton<NudgeSettings>();
-        services.TryAddSingleton<IUserTimeZones, NoUserTimeZones>();
+        // No platform source registered (core-only tests): every lookup is null and nudges use the workspace's zone.
+        services.TryAddSingleton<IUserTimeZones, UserTimeZones>();
         services.AddOptions<Retro.RetroOptions>().BindConfiguration(Retro.RetroOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<Schedules.IDueTimers, Schedules.NoDueTimers>();
         services.AddSingleton<Retro.RetroPolls>();

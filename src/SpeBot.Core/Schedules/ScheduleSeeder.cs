@@ -28,8 +28,3 @@ internal sealed class NoScheduleSync : IScheduleSync
     public Task SyncAsync(CancellationToken ct) => Task.CompletedTask;
 }
 
-/// <summary>Used when no platform can tell a person's zone; nudges then use the workspace's zone.</summary>
-internal sealed class NoUserTimeZones : IUserTimeZones
-{
-    public Task<string?> LookupAsync(long workspaceId, string userId, CancellationToken ct) => Task.FromResult<string?>(null);
-}

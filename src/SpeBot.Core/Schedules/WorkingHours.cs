@@ -17,8 +17,29 @@ public static class WorkingHours
     private static bool IsWorkday(DayOfWeek d, ScheduleOptions o) => o.WorkDays.Contains(d);
 }
 
-/// <summary>Where a person's time zone comes from (Slack users.info); the adapter implements it so the core never sees Slack types.</summary>
+/// <summary>Where a person's time zone comes from; <see cref="UserTimeZones"/> asks the workspace's platform.</summary>
 public interface IUserTimeZones
 {
     Task<string?> LookupAsync(long workspaceId, string userId, CancellationToken ct);
+}
+
+/// <summary>
+/// One platform's source of a person's IANA zone (Slack users.info, the zone Teams sends with each activity); adapters
+/// implement it so the core never sees their types.
+/// </summary>
+public interface IPlatformTimeZones
+{
+    Platform Platform { get; }
+    Task<string?> LookupAsync(string userId, CancellationToken ct);
+}
+
+/// <summary>Asks the platform of the person's workspace, so a Teams id never reaches Slack's API or the reverse.</summary>
+public sealed class UserTimeZones(Workspaces.WorkspaceStore workspaces, IEnumerable<IPlatformTimeZones> platforms) : IUserTimeZones
+{
+    public async Task<string?> LookupAsync(long workspaceId, string userId, CancellationToken ct)
+    {
+        var workspace = await workspaces.GetAsync(workspaceId, ct);
+        var source = workspace is null ? null : platforms.FirstOrDefault(p => p.Platform.Wire() == workspace.Platform);
+        return source is null ? null : await source.LookupAsync(userId, ct);
+    }
 }

@@ -35,9 +35,11 @@ public sealed class SlackNudge(SlackWebApi api, SlackRenderer renderer, NudgeDel
 }
 
 /// <summary>A person's zone from users.info (tz); the core caches it in user_settings.</summary>
-internal sealed class SlackUserTimeZones(SlackWebApi api) : IUserTimeZones
+internal sealed class SlackUserTimeZones(SlackWebApi api) : IPlatformTimeZones
 {
-    public async Task<string?> LookupAsync(long workspaceId, string userId, CancellationToken ct)
+    public Platform Platform => Platform.Slack;
+
+    public async Task<string?> LookupAsync(string userId, CancellationToken ct)
     {
         try
         {

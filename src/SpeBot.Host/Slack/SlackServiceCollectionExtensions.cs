@@ -32,7 +32,7 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<SlackPoll>();
         services.AddSingleton<SlackHandoff>();
         services.AddSingleton<SlackRhythmActions>();
-        services.AddSingleton<SpeBot.Core.Schedules.IUserTimeZones, SlackUserTimeZones>();
+        services.AddSingleton<SpeBot.Core.Schedules.IPlatformTimeZones, SlackUserTimeZones>();
         services.AddSingleton<AckBudget>();
         services.AddSingleton<LateWork>();
         services.AddHostedService(sp => sp.GetRequiredService<LateWork>());

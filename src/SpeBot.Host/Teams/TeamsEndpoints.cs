@@ -47,6 +47,7 @@ public static partial class TeamsEndpoints
         // Only now is serviceUrl trusted: every check above passed.
         if (ConversationReferences.Of(activity) is { } reference) await references.SaveAsync(workspace.Id, reference, http.RequestAborted);
         people.Remember(activity.From);
+        people.RememberZone(activity.From.PersonId, activity.Entities);
 
         if (activity.Type != "invoke")
         {

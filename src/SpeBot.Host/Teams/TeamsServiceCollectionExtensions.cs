@@ -26,6 +26,7 @@ public static class TeamsServiceCollectionExtensions
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         services.AddSingleton<ConversationReferences>();
         services.AddSingleton<TeamsPeople>();
+        services.AddSingleton<SpeBot.Core.Schedules.IPlatformTimeZones, TeamsUserTimeZones>();
         services.AddSingleton<TeamsRenderer>();
         services.AddSingleton<TeamsForms>();
         services.AddTransient<TeamsActivities>();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using SpeBot.Core;
@@ -61,13 +62,15 @@ public sealed partial class TeamsText(TeamsPeople people) : ITextStyle
 }
 
 /// <summary>
-/// Display names Teams sent with validated activities, so mentions read as names. In memory only:
-/// after a restart a mention shows the id until that person writes again.
+/// Display names and time zones Teams sent with validated activities, so mentions read as names and nudges follow
+/// the person's clock. In memory only: after a restart a mention shows the id until that person writes again (a zone,
+/// once used, is kept in user_settings).
 /// </summary>
 public sealed class TeamsPeople
 {
     private const int Max = 10_000;
     private readonly ConcurrentDictionary<string, string> _names = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _zones = new(StringComparer.Ordinal);
 
     public void Remember(ChannelAccount? who)
     {
@@ -76,4 +79,27 @@ public sealed class TeamsPeople
     }
 
     public string? NameOf(string id) => _names.TryGetValue(id, out var n) ? n : null;
+
+    /// <summary>The IANA zone a person's Teams client reports (the clientInfo entity of their activities).</summary>
+    public void RememberZone(string? personId, List<JsonElement>? entities)
+    {
+        if (personId is null || entities is null || (_zones.Count >= Max && !_zones.ContainsKey(personId))) return;
+        foreach (var e in entities)
+        {
+            if (e.ValueKind == JsonValueKind.Object && e.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == "clientInfo"
+                && e.TryGetProperty("timezone", out var z) && z.ValueKind == JsonValueKind.String && z.GetString() is { Length: > 0 and <= 64 } zone
+                && TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
+                _zones[personId] = zone;
+        }
+    }
+
+    public string? ZoneOf(string id) => _zones.TryGetValue(id, out var z) ? z : null;
+}
+
+/// <summary>Teams has no users.info for a bot without Graph consent; the zone its client sends with each activity is used.</summary>
+internal sealed class TeamsUserTimeZones(TeamsPeople people) : SpeBot.Core.Schedules.IPlatformTimeZones
+{
+    public Platform Platform => Platform.Teams;
+
+    public Task<string?> LookupAsync(string userId, CancellationToken ct) => Task.FromResult(people.ZoneOf(userId));
 }
