@@ -1,9 +1,10 @@
 namespace SpeBot.Host.Jobs;
 
 /// <summary>
-/// When each channel may be posted to next (Slack allows about one message per second per channel). Only channels
-/// still inside their interval are kept: an entry whose time has passed says nothing the default does not, and every
-/// DM and channel the bot ever posted to would otherwise stay in memory for the life of the process.
+/// When each channel (or Teams tenant) may be posted to next: Slack allows about one message per second per channel,
+/// Teams about 30 requests per second per tenant. Only keys still inside their interval are kept: an entry whose time
+/// has passed says nothing the default does not, and every DM and channel the bot ever posted to would otherwise stay
+/// in memory for the life of the process.
 /// </summary>
 internal sealed class ChannelPacing
 {
@@ -12,13 +13,14 @@ internal sealed class ChannelPacing
     private readonly Lock _gate = new();
     private int _pruneAt = PruneFloor;
 
-    /// <summary>Reserves the channel's next slot; returns how long to wait for it.</summary>
-    public TimeSpan Reserve((string Platform, string Channel) key, DateTimeOffset now, TimeSpan interval)
+    /// <summary>Reserves the key's next slot, not before <paramref name="notBefore"/>; returns how long from now to wait for it.</summary>
+    public TimeSpan Reserve((string Platform, string Channel) key, DateTimeOffset now, TimeSpan interval, DateTimeOffset? notBefore = null)
     {
         lock (_gate)
         {
-            var freeAt = _freeAt.GetValueOrDefault(key, now);
-            var start = freeAt > now ? freeAt : now;
+            var earliest = notBefore > now ? notBefore.Value : now;
+            var freeAt = _freeAt.GetValueOrDefault(key, earliest);
+            var start = freeAt > earliest ? freeAt : earliest;
             Set(key, start + interval, now);
             return start - now;
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using SpeBot.Core;
@@ -150,7 +151,13 @@ internal sealed partial class OutboxDispatcher(
 
     private async Task WaitForChannelAsync(OutboxRow row, CancellationToken ct)
     {
-        var wait = _pacing.Reserve((row.Platform, row.ChannelId), clock.GetUtcNow(), TimeSpan.FromMilliseconds(options.Value.ChannelIntervalMs));
+        var o = options.Value;
+        var now = clock.GetUtcNow();
+        var wait = _pacing.Reserve((row.Platform, row.ChannelId), now, TimeSpan.FromMilliseconds(o.ChannelIntervalMs));
+        // Teams also limits each tenant; its slot is taken from when the channel allows, so neither limit is exceeded.
+        if (row.Platform == Platform.Teams.Wire() && o.TeamsTenantIntervalMs > 0)
+            wait = _pacing.Reserve(("teams-tenant", row.WorkspaceId.ToString(CultureInfo.InvariantCulture)), now,
+                TimeSpan.FromMilliseconds(o.TeamsTenantIntervalMs), notBefore: now + wait);
         if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, ct);
     }
 

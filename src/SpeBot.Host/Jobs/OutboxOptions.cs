@@ -23,6 +23,13 @@ public sealed class OutboxOptions
     [Range(0, 60_000, ErrorMessage = "Outbox:ChannelIntervalMs must be between {1} and {2} milliseconds.")]
     public int ChannelIntervalMs { get; set; } = 1_000;
 
+    /// <summary>
+    /// Shortest time between two sends to one Teams tenant: Teams allows an app 30 (some say 50) requests per second
+    /// per tenant, so SpeBot keeps to 20 and a digest day of many channels never draws 429s.
+    /// </summary>
+    [Range(0, 10_000, ErrorMessage = "Outbox:TeamsTenantIntervalMs must be between {1} and {2} milliseconds.")]
+    public int TeamsTenantIntervalMs { get; set; } = 50;
+
     /// <summary>First retry delay; doubles per attempt up to <see cref="MaxBackoffMs"/>, with ±20 % jitter.</summary>
     [Range(10, 600_000, ErrorMessage = "Outbox:BaseBackoffMs must be between {1} and {2} milliseconds.")]
     public int BaseBackoffMs { get; set; } = 2_000;

@@ -50,4 +50,20 @@ public sealed class ChannelPacingTests
         Assert.Equal(3000, pacing.Count);
         Assert.Equal(TimeSpan.FromMinutes(1), pacing.Reserve(("slack", "C0"), T0, TimeSpan.FromMinutes(1)));
     }
+
+    [Fact]
+    public void A_second_limit_takes_its_slot_from_when_the_first_allows()
+    {
+        var pacing = new ChannelPacing();
+        var tenant = TimeSpan.FromMilliseconds(50);
+        pacing.Reserve(("slack", "C1"), T0, Second);
+
+        var channelWait = pacing.Reserve(("slack", "C1"), T0, Second);
+        var total = pacing.Reserve(("teams-tenant", "1"), T0, tenant, notBefore: T0 + channelWait);
+        var next = pacing.Reserve(("teams-tenant", "1"), T0, tenant);
+
+        Assert.Equal(Second, total);
+        Assert.Equal(Second + tenant, next);
+    }
 }
+

@@ -28,6 +28,7 @@ public sealed class SpeBotFactory : WebApplicationFactory<Program>
             ["Storage:Path"] = DatabasePath,
             ["Outbox:PollIntervalMs"] = "100",
             ["Outbox:ChannelIntervalMs"] = "0",
+            ["Outbox:TeamsTenantIntervalMs"] = "0",
             ["Outbox:BaseBackoffMs"] = "50",
             ["Outbox:MaxBackoffMs"] = "200",
             ["Logging:LogLevel:Default"] = "Warning",
