@@ -54,6 +54,10 @@ public sealed class TeamsSender(
         {
             return e.IsTransient ? new SendResult.Transient(e.Message) : new SendResult.Permanent(e.Message);
         }
+        catch (ServiceUrlNotAllowedException e)
+        {
+            return new SendResult.Permanent(e.Message);
+        }
         catch (HttpRequestException e)
         {
             return new SendResult.Transient(e.Message);
