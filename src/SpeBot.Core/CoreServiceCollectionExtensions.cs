@@ -15,7 +15,7 @@ public static class CoreServiceCollectionExtensions
     public static IServiceCollection AddSpeBotCore(this IServiceCollection services)
     {
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SpeBotOptions>().BindConfiguration(SpeBotOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SpeBotOptions>().BindConfigurationReplacingLists(SpeBotOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Database>();
         services.AddSingleton<Migrator>();
@@ -35,7 +35,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ItemQueries>();
         services.AddSingleton<CardUpdates>();
         services.AddSingleton<Events.Inbox>();
-        services.AddOptions<ScheduleOptions>().BindConfiguration(ScheduleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ScheduleOptions>().BindConfigurationReplacingLists(ScheduleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ScheduleStore>();
         services.AddSingleton<ScheduleSeeder>();
         services.AddSingleton<ScheduleRunner>();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using SpeBot.Core.Capacity;
 using SpeBot.Core.Items;
 using SpeBot.Core.Storage;
+using SpeBot.Core.Workspaces;
 
 namespace SpeBot.Core.Commands;
 
@@ -21,8 +22,12 @@ internal static class Hours
     }
 }
 
-/// <summary><c>/spe log SPE-n &lt;hours&gt;</c>: hours you spent, counted as delivered capacity for the item's team.</summary>
-public sealed class LogHours(Database db, ItemStore items, TimeProvider clock) : ICommandHandler
+/// <summary>
+/// <c>/spe log SPE-n &lt;hours&gt;</c>: hours you spent, counted as delivered capacity for the item's team. Only the
+/// person working on it (who claimed it, was assigned it or finished it) or a maintainer may log, so nobody books
+/// hours on someone else's item.
+/// </summary>
+public sealed class LogHours(Database db, ItemStore items, WorkspaceStore workspaces, TimeProvider clock) : ICommandHandler
 {
     public string Verb => "log";
 
@@ -32,16 +37,26 @@ public sealed class LogHours(Database db, ItemStore items, TimeProvider clock) :
             return Reply.Text("help.log");
         var item = await items.GetByNumberAsync(c.Workspace.Id, n, ct);
         if (item is null) return Reply.Text("error.not_found", new() { ["ref"] = ItemRef.Format(n) });
-        await db.WriteAsync(async (conn, tx) =>
+        var isMaintainer = await workspaces.IsMaintainerAsync(c.Workspace.Id, c.UserId, ct);
+        // Who works on it is read again in the write's transaction, so a release racing the log cannot slip past.
+        var refusal = await db.WriteAsync(async (conn, tx) =>
         {
+            var (claimedBy, doneBy) = await conn.QuerySingleAsync<(string?, string?)>(new CommandDefinition(
+                "SELECT claimed_by, done_by FROM items WHERE id = @Id", new { item.Id }, tx, cancellationToken: ct));
+            if (!isMaintainer && claimedBy != c.UserId && doneBy != c.UserId)
+            {
+                return claimedBy is null
+                    ? new Message("refuse.log_unclaimed", new() { ["ref"] = item.Ref })
+                    : new Message("refuse.log", new() { ["ref"] = item.Ref, ["user"] = new UserRef(claimedBy) });
+            }
             await conn.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO work_logs (item_id, user_id, hours, logged_at) VALUES (@Id, @user, @hours, @now)",
                 new { item.Id, user = c.UserId, hours, now = Iso.Of(clock.GetUtcNow()) }, tx, cancellationToken: ct));
             await items.AppendEventAsync(conn, tx, item.Id, c.UserId, "logged", hours.ToString("0.##", CultureInfo.InvariantCulture),
                 c.Command.Platform.Wire(), c.Command.ChannelId, ct);
-            return 0;
+            return null;
         }, ct);
-        return Reply.Text("log.done", new() { ["ref"] = item.Ref, ["hours"] = hours });
+        return refusal is null ? Reply.Text("log.done", new() { ["ref"] = item.Ref, ["hours"] = hours }) : Reply.Of(refusal);
     }
 }
 

@@ -23,15 +23,23 @@ public sealed class Maintainers(WorkspaceStore workspaces) : ICommandHandler
         var verb = args[0].Text.ToLowerInvariant();
         if (args.Count != 2 || verb is not ("add" or "remove") || !Mention.TryParse(args[1].Text, out var user))
             return Reply.Text("help.maintainers");
-        if (current.Count > 0 && !current.Contains(c.UserId))
-            return Reply.Text("refuse.maintainers", new() { ["who"] = current.Select(m => new UserRef(m)).ToList() });
+        if (current.Count > 0 && !current.Contains(c.UserId)) return Refused(current);
 
+        // The store checks again in the write's own transaction: two people racing to be the first maintainer
+        // both pass the check above, and only the first write may succeed.
         if (verb == "add")
         {
-            await workspaces.AddMaintainerAsync(c.Workspace.Id, user, c.UserId, ct);
-            return Reply.Text("maintainers.added", new() { ["user"] = new UserRef(user) });
+            return await workspaces.AddMaintainerAsync(c.Workspace.Id, user, c.UserId, ct)
+                ? Reply.Text("maintainers.added", new() { ["user"] = new UserRef(user) })
+                : Refused(await workspaces.MaintainersAsync(c.Workspace.Id, ct));
         }
-        var removed = await workspaces.RemoveMaintainerAsync(c.Workspace.Id, user, ct);
-        return Reply.Text(removed ? "maintainers.removed" : "maintainers.not_removed", new() { ["user"] = new UserRef(user) });
+        return await workspaces.RemoveMaintainerAsync(c.Workspace.Id, user, c.UserId, ct) switch
+        {
+            null => Refused(await workspaces.MaintainersAsync(c.Workspace.Id, ct)),
+            var removed => Reply.Text(removed.Value ? "maintainers.removed" : "maintainers.not_removed", new() { ["user"] = new UserRef(user) }),
+        };
     }
+
+    private static Reply Refused(IReadOnlyList<string> current) =>
+        Reply.Text("refuse.maintainers", new() { ["who"] = current.Select(m => new UserRef(m)).ToList() });
 }

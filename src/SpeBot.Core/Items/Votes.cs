@@ -37,6 +37,8 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
             // Only reactions on SpeBot's cards are kept: every emoji on every message in the bot's channels arrives here,
             // and a row for each would grow the table forever for nothing but capture, which the outbox key dedupes.
             var message = await MessageAsync(c, tx, r, ct);
+            // Another workspace's card (same channel and ts) is not this workspace's to vote on, claim or capture.
+            if (message is not null && message.WorkspaceId != r.WorkspaceId) return new ReactionResult(ReactionOutcome.Ignored);
             if (message is null)
             {
                 if (!r.Added || r.Reaction != o.CaptureReaction) return new ReactionResult(ReactionOutcome.Ignored);
@@ -72,18 +74,18 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
         return outcome;
     }
 
-    private sealed record ReactedMessage(string Kind, long? ItemId, long? VotesFor);
+    private sealed record ReactedMessage(long WorkspaceId, string Kind, long? ItemId, long? VotesFor);
 
     /// <summary>What the reacted message is, if SpeBot posted it; for a card, the item its votes count for.</summary>
     private static async Task<ReactedMessage?> MessageAsync(DbConnection c, DbTransaction tx, ReactionChange r, CancellationToken ct)
     {
         // Votes on the card of a merged item count for the item it was merged into.
         var rows = await c.RowsAsync(tx, """
-            SELECT m.kind, m.item_id, COALESCE(i.merged_into, i.id)
+            SELECT m.workspace_id, m.kind, m.item_id, COALESCE(i.merged_into, i.id)
             FROM posted_messages m LEFT JOIN items i ON i.id = m.item_id
             WHERE m.platform = @p AND m.channel_id = @channelId AND m.message_id = @messageId
             """, ct, ("@p", r.Platform.Wire()), ("@channelId", r.ChannelId), ("@messageId", r.MessageId));
-        return rows is [var row, ..] ? new ReactedMessage((string)row[0]!, (long?)row[1], (long?)row[2]) : null;
+        return rows is [var row, ..] ? new ReactedMessage((long)row[0]!, (string)row[1]!, (long?)row[2], (long?)row[3]) : null;
     }
 
     /// <summary>

@@ -127,17 +127,45 @@ public sealed class WorkspaceStore(Database db, TimeProvider clock, IOptions<Spe
             new { workspaceId, userId }, cancellationToken: ct)), ct) > 0;
     }
 
-    public Task AddMaintainerAsync(long workspaceId, string userId, string addedBy, CancellationToken ct = default) =>
-        db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO maintainers (workspace_id, user_id, added_by, added_at) VALUES (@workspaceId, @userId, @addedBy, @now)
-            ON CONFLICT (workspace_id, user_id) DO NOTHING
-            """, new { workspaceId, userId, addedBy, now = Iso.Of(clock.GetUtcNow()) }, tx, cancellationToken: ct)), ct);
+    /// <summary>
+    /// Adds a maintainer if <paramref name="addedBy"/> may (a maintainer, or anyone while the workspace has none);
+    /// false when refused. Check and insert share one transaction on the single writer, so of many people racing to be
+    /// the first maintainer exactly one is.
+    /// </summary>
+    public Task<bool> AddMaintainerAsync(long workspaceId, string userId, string addedBy, CancellationToken ct = default) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            if (!await MayChangeMaintainersAsync(c, tx, workspaceId, addedBy, ct)) return false;
+            await c.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO maintainers (workspace_id, user_id, added_by, added_at) VALUES (@workspaceId, @userId, @addedBy, @now)
+                ON CONFLICT (workspace_id, user_id) DO NOTHING
+                """, new { workspaceId, userId, addedBy, now = Iso.Of(clock.GetUtcNow()) }, tx, cancellationToken: ct));
+            return true;
+        }, ct);
 
-    /// <summary>False when the person is a configured maintainer (change the config) or was not one.</summary>
-    public async Task<bool> RemoveMaintainerAsync(long workspaceId, string userId, CancellationToken ct = default) =>
-        await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM maintainers WHERE workspace_id = @workspaceId AND user_id = @userId",
-            new { workspaceId, userId }, tx, cancellationToken: ct)), ct) > 0;
+    /// <summary>
+    /// Null when <paramref name="removedBy"/> may not change the list; false when the person is a configured maintainer
+    /// (change the config) or was not one.
+    /// </summary>
+    public Task<bool?> RemoveMaintainerAsync(long workspaceId, string userId, string removedBy, CancellationToken ct = default) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            if (!await MayChangeMaintainersAsync(c, tx, workspaceId, removedBy, ct)) return (bool?)null;
+            return await c.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM maintainers WHERE workspace_id = @workspaceId AND user_id = @userId",
+                new { workspaceId, userId }, tx, cancellationToken: ct)) > 0;
+        }, ct);
+
+    private async Task<bool> MayChangeMaintainersAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, long workspaceId,
+                                                       string userId, CancellationToken ct)
+    {
+        var configured = options.Value.Maintainers;
+        if (configured.Contains(userId, StringComparer.Ordinal)) return true;
+        var (stored, isOne) = await c.QuerySingleAsync<(long, long)>(new CommandDefinition("""
+            SELECT COUNT(*), COALESCE(SUM(CASE WHEN user_id = @userId THEN 1 ELSE 0 END), 0) FROM maintainers WHERE workspace_id = @workspaceId
+            """, new { workspaceId, userId }, tx, cancellationToken: ct));
+        return isOne > 0 || (stored == 0 && configured.Length == 0);
+    }
 
     public async Task<IReadOnlyList<string>> MaintainersAsync(long workspaceId, CancellationToken ct = default)
     {

@@ -7,10 +7,16 @@ public sealed class SlackApiException(string method, string error)
     public string Method { get; } = method;
     public string Error { get; } = error;
 
+    // Slack's own "try again later" codes (slack-platform.md, Web API basics). A rate limit normally comes as HTTP 429 with
+    // Retry-After, but some methods answer ok:false "ratelimited"/"rate_limited" instead.
     private static readonly HashSet<string> TransientCodes =
-        ["internal_error", "fatal_error", "service_unavailable", "request_timeout", "team_added_to_org"];
+        ["internal_error", "fatal_error", "service_unavailable", "request_timeout", "team_added_to_org", "ratelimited", "rate_limited"];
 
-    /// <summary>Errors worth retrying later; the rest will fail the same way again.</summary>
+    /// <summary>
+    /// Errors worth retrying later; the rest (channel_not_found, not_in_channel, is_archived, invalid_blocks, msg_too_long,
+    /// invalid_arguments, invalid_auth, not_authed, token_revoked, account_inactive, missing_scope, …) fail the same way
+    /// again, so the outbox dead-letters them at once with the code as the reason.
+    /// </summary>
     public bool IsTransient => TransientCodes.Contains(Error);
 }
 

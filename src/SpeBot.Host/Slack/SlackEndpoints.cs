@@ -29,9 +29,13 @@ public static partial class SlackEndpoints
 
         var mediaType = MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var mt) ? mt.MediaType.Value?.ToLowerInvariant() : null;
         Dictionary<string, string>? form = null;
+        var repeated = false;
         if (mediaType == "application/x-www-form-urlencoded")
         {
-            form = new FormReader(Encoding.UTF8.GetString(body)).ReadForm().ToDictionary(p => p.Key, p => p.Value.ToString());
+            var fields = new FormReader(Encoding.UTF8.GetString(body)).ReadForm();
+            // Slack sends each field once; a repeated one would join into "T0001,T0002", so it is refused, not guessed at.
+            repeated = fields.Any(p => p.Value.Count > 1);
+            form = fields.ToDictionary(p => p.Key, p => p.Value.ToString());
             // Slack's certificate check carries no signature worth trusting and asks for no work.
             if (form.GetValueOrDefault("ssl_check") == "1") return Results.Ok();
         }
@@ -42,6 +46,12 @@ public static partial class SlackEndpoints
         {
             LogRejected(log, check);
             return Results.StatusCode(StatusCodes.Status401Unauthorized);
+        }
+
+        if (repeated)
+        {
+            LogRepeatedField(log);
+            return Results.BadRequest();
         }
 
         var retry = http.Request.Headers["X-Slack-Retry-Num"].ToString();
@@ -70,6 +80,9 @@ public static partial class SlackEndpoints
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Slack retry {RetryNum} ({Reason})")]
     private static partial void LogRetry(ILogger log, string retryNum, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack request refused (400): a form field was repeated")]
+    private static partial void LogRepeatedField(ILogger log);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Slack request had a malformed JSON payload")]
     private static partial void LogMalformed(ILogger log);

@@ -182,6 +182,13 @@ public sealed partial class SlackWebApi
                     throw new SlackRateLimitedException(method, wait);
                 }
                 if ((int)response.StatusCode >= 500) throw new HttpRequestException($"HTTP {(int)response.StatusCode}", null, response.StatusCode);
+                // Slack answers 200 with ok:false for its own errors; any other 4xx (a wrong URL, a refused request) is
+                // answered the same way however often it is asked, so it is permanent rather than a transport retry.
+                if (!response.IsSuccessStatusCode)
+                {
+                    LogFailed(method, $"http_{(int)response.StatusCode}");
+                    throw new SlackApiException(method, $"http_{(int)response.StatusCode}");
+                }
                 var node = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))
                            ?? throw new SlackTransportException(method, "empty response");
                 if (node["ok"]?.GetValue<bool>() != true)

@@ -57,7 +57,7 @@ public sealed class BotTokenHandler(IBotTokenSource tokens, IOptions<TeamsOption
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
         if (!ServiceUrls.IsAllowed(request.RequestUri?.AbsoluteUri, options.Value))
-            throw new InvalidOperationException("Refusing to send a Bot Connector token to a host outside Teams:AllowedServiceUrls.");
+            throw new ServiceUrlNotAllowedException(request.RequestUri?.GetLeftPart(UriPartial.Authority));
         if (options.Value.AllowUnauthenticated) return await base.SendAsync(request, ct);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetTokenAsync(false, ct));
         var response = await base.SendAsync(request, ct);
@@ -80,3 +80,10 @@ public sealed class BotTokenHandler(IBotTokenSource tokens, IOptions<TeamsOption
         return copy;
     }
 }
+
+/// <summary>
+/// A Connector call to a host outside Teams:AllowedServiceUrls (a reference stored before the list was narrowed): it can
+/// never succeed until the configuration changes, so the outbox dead-letters it at once.
+/// </summary>
+public sealed class ServiceUrlNotAllowedException(string? host)
+    : Exception($"serviceUrl {host} is not in Teams:AllowedServiceUrls; no token or message is sent there");

@@ -31,16 +31,16 @@ public sealed class ConversationReferences(Database db, TimeProvider clock)
             INSERT INTO conversation_refs (platform, conversation_id, workspace_id, service_url, reference, updated_at)
             VALUES ('teams', @key, @workspaceId, @ServiceUrl, @json, @now)
             ON CONFLICT (platform, conversation_id) DO UPDATE SET
-              workspace_id = excluded.workspace_id, service_url = excluded.service_url,
-              reference = excluded.reference, updated_at = excluded.updated_at
+              service_url = excluded.service_url, reference = excluded.reference, updated_at = excluded.updated_at
+            WHERE conversation_refs.workspace_id = excluded.workspace_id
             """, new { key, workspaceId, reference.ServiceUrl, json = JsonSerializer.Serialize(reference, BotJson.Options),
                        now = Iso.Of(clock.GetUtcNow()) }, tx, cancellationToken: ct)), ct);
 
-    public async Task<ConversationReference?> FindAsync(string conversationId, CancellationToken ct = default)
+    public async Task<ConversationReference?> FindAsync(long workspaceId, string conversationId, CancellationToken ct = default)
     {
         var json = await db.ReadAsync(c => c.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "SELECT reference FROM conversation_refs WHERE platform = 'teams' AND conversation_id = @id",
-            new { id = ServiceUrls.BaseConversation(conversationId) }, cancellationToken: ct)), ct);
+            "SELECT reference FROM conversation_refs WHERE platform = 'teams' AND conversation_id = @id AND workspace_id = @workspaceId",
+            new { id = ServiceUrls.BaseConversation(conversationId), workspaceId }, cancellationToken: ct)), ct);
         return json is null ? null : JsonSerializer.Deserialize<ConversationReference>(json, BotJson.Options);
     }
 

@@ -67,11 +67,11 @@ public sealed class TeamsOptions : IValidatableObject
             yield return new ValidationResult("Teams:TenantId must be the Entra tenant id (a GUID) of a SingleTenant bot, or set Teams:AppType to MultiTenant.", [nameof(TenantId)]);
         if (!string.Equals(AppType, "SingleTenant", StringComparison.OrdinalIgnoreCase) && !MultiTenant)
             yield return new ValidationResult($"Teams:AppType must be SingleTenant or MultiTenant (got '{AppType}').", [nameof(AppType)]);
-        foreach (var (key, url) in new[] { ("OpenIdMetadataUrl", OpenIdMetadataUrl), ("AuthorityHost", AuthorityHost) })
-        {
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && !uri.IsLoopback))
-                yield return new ValidationResult($"Teams:{key} must be an absolute https URL (loopback http allowed for tests); got '{url}'.", [key]);
-        }
+        if (!Uri.TryCreate(OpenIdMetadataUrl, UriKind.Absolute, out var metadata) || (metadata.Scheme != Uri.UriSchemeHttps && !metadata.IsLoopback))
+            yield return new ValidationResult($"Teams:OpenIdMetadataUrl must be an absolute https URL (loopback http allowed for tests); got '{OpenIdMetadataUrl}'.", [nameof(OpenIdMetadataUrl)]);
+        // MSAL refuses any authority that is not https, loopback included, so anything else would fail every send later.
+        if (!Uri.TryCreate(AuthorityHost, UriKind.Absolute, out var authority) || authority.Scheme != Uri.UriSchemeHttps)
+            yield return new ValidationResult($"Teams:AuthorityHost must be an absolute https URL (Entra refuses any other); got '{AuthorityHost}'.", [nameof(AuthorityHost)]);
         if (AllowedServiceUrls.Length == 0 || AllowedServiceUrls.Any(u => !Uri.TryCreate(u, UriKind.Absolute, out var s) || (s.Scheme != Uri.UriSchemeHttps && !s.IsLoopback)))
             yield return new ValidationResult("Teams:AllowedServiceUrls must list absolute https URLs (loopback http allowed for tests).", [nameof(AllowedServiceUrls)]);
         if (VoteReactions.Length == 0 || VoteReactions.Any(string.IsNullOrWhiteSpace))

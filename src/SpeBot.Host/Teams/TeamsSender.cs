@@ -21,7 +21,7 @@ public sealed class TeamsSender(
     {
         try
         {
-            var reference = await references.FindAsync(row.ChannelId, ct);
+            var reference = await references.FindAsync(row.WorkspaceId, row.ChannelId, ct);
             // A notice or DM card to a person (channel id = user id) opens a 1:1 chat the first time; later ones find it stored.
             if (reference is null && row.Kind is OutboxKinds.Notice or OutboxKinds.HandoffDm or OutboxKinds.Nudge && TeamsText.IsUserId(row.ChannelId))
                 reference = await direct.OpenAsync(row.WorkspaceId, row.ChannelId, ct);
@@ -53,6 +53,10 @@ public sealed class TeamsSender(
         catch (ConnectorException e)
         {
             return e.IsTransient ? new SendResult.Transient(e.Message) : new SendResult.Permanent(e.Message);
+        }
+        catch (ServiceUrlNotAllowedException e)
+        {
+            return new SendResult.Permanent(e.Message);
         }
         catch (HttpRequestException e)
         {

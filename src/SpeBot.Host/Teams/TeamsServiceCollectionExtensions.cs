@@ -1,3 +1,4 @@
+using SpeBot.Core;
 using SpeBot.Core.Outbox;
 using SpeBot.Host.Health;
 
@@ -14,7 +15,7 @@ public static class TeamsServiceCollectionExtensions
         services.AddHostedService<TeamsStartupLog>();
         if (!on) return builder;
 
-        services.AddOptions<TeamsOptions>().BindConfiguration(TeamsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TeamsOptions>().BindConfigurationReplacingLists(TeamsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<BotFrameworkAuth>();
         services.AddSingleton<IBotTokenSource, MsalBotTokenSource>();
         services.AddTransient<BotTokenHandler>();

@@ -55,6 +55,26 @@ public sealed class StartupConfigTests
         AssertStartUpRefused(failures.Unwrap(e), key);
     }
 
+    [Theory]
+    [InlineData("Teams:AuthorityHost", "http://login.microsoftonline.com")]
+    [InlineData("Teams:AuthorityHost", "http://127.0.0.1:8080")]
+    [InlineData("Teams:AuthorityHost", "login.microsoftonline.com")]
+    public void InvalidTeamsSettingStopsStartUpWhenTheSectionIsPresent(string key, string value)
+    {
+        var failures = new StartUpFailures();
+        using var factory = new SpeBotFactory(null, new()
+        {
+            ["Teams:AppId"] = BotFrameworkIdentity.AppId,
+            ["Teams:AppPassword"] = "not-a-real-secret",
+            ["Teams:TenantId"] = BotFrameworkIdentity.TenantId,
+            [key] = value,
+        }, failures.Register);
+
+        var e = Record.Exception(() => factory.CreateClient());
+
+        AssertStartUpRefused(failures.Unwrap(e), key);
+    }
+
     [Fact]
     public void ValidSettingsStartWithoutComplaint()
     {

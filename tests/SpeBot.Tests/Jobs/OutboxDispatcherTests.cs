@@ -122,6 +122,49 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         Assert.Equal(1, health["outbox"]!["dead"]!.GetValue<long>());
     }
 
+    /// <summary>Errors that will fail the same way on every attempt (slack-platform.md, chat.postMessage errors).</summary>
+    [Theory]
+    [InlineData("not_in_channel")]
+    [InlineData("invalid_blocks")]
+    [InlineData("invalid_auth")]
+    [InlineData("is_archived")]
+    [InlineData("account_inactive")]
+    [InlineData("token_revoked")]
+    [InlineData("msg_too_long")]
+    [InlineData("invalid_arguments")]
+    [InlineData("missing_scope")]
+    [InlineData("not_authed")]
+    [InlineData("http_404")]
+    public async Task PermanentSlackErrorIsDeadLetteredAtTheFirstAttemptWithItsCode(string code)
+    {
+        var answer = code.StartsWith("http_", StringComparison.Ordinal) ? new SlackAnswer(int.Parse(code[5..], System.Globalization.CultureInfo.InvariantCulture), null)
+                                                                         : SlackAnswer.Error(code);
+        var (slack, _, client, db) = await StartAsync(s => s.Script("chat.postMessage", answer));
+        await ProposeAsync(client, "Nowhere to go");
+        var key = $"item_card:{db.LatestItemId()}:C100";
+
+        await SpeBotFactory.WaitUntilAsync(() => db.Outbox(key)?.Status == "dead", what: "dead letter");
+        var row = db.Outbox(key)!;
+        Assert.Equal((code, 1L), (row.LastError, row.Attempts));
+        Assert.Single(Posts(slack));
+    }
+
+    [Theory]
+    [InlineData("ratelimited")]
+    [InlineData("internal_error")]
+    [InlineData("http_503")]
+    public async Task SlackErrorThatCanSucceedLaterIsRetried(string code)
+    {
+        var answer = code.StartsWith("http_", StringComparison.Ordinal) ? new SlackAnswer(int.Parse(code[5..], System.Globalization.CultureInfo.InvariantCulture), null)
+                                                                         : SlackAnswer.Error(code);
+        var (slack, _, client, db) = await StartAsync(s => s.Script("chat.postMessage", answer));
+        await ProposeAsync(client, "Try again later");
+        var key = $"item_card:{db.LatestItemId()}:C100";
+
+        await SpeBotFactory.WaitUntilAsync(() => db.Outbox(key)?.Status == "sent", what: "sent on a later attempt");
+        Assert.Equal(2, Posts(slack).Count);
+    }
+
     [Fact]
     public async Task TransientErrorsAreRetriedUntilMaxAttemptsThenDead()
     {

@@ -66,6 +66,7 @@ public sealed class EvidenceAndExportTests : SlackHost
     {
         Assert.Contains("sre pledges 8 h per week", TextOf(await CommandAsync("pledge sre 8 per week")));
         await CommandAsync("propose Automate cert renewal team:sre");
+        await CommandAsync("claim SPE-1");
         Assert.Contains("Logged 2.5 h on SPE-1", TextOf(await CommandAsync("log SPE-1 2.5")));
         var report = TextOf(await CommandAsync("capacity sre"));
         Assert.Contains("This week", report);

@@ -170,6 +170,29 @@ public sealed class SlackEndpointTests(SmallBodyHost host) : IClassFixture<Small
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("team_id")]
+    [InlineData("user_id")]
+    [InlineData("text")]
+    [InlineData("payload")]
+    public async Task FormWithARepeatedFieldIsABadRequestAndStoresNothing(string field)
+    {
+        var fields = new List<KeyValuePair<string, string>>
+        {
+            new("team_id", "T0001"), new("channel_id", "C100"), new("user_id", "U111"), new("command", "/spe"),
+            new("text", "propose Repeated field probe"), new("response_url", "https://hooks.slack.com/commands/T1/1/abc"),
+        };
+        if (field == "payload") fields = [new("payload", "{\"type\":\"shortcut\"}"), new("payload", "{}")];
+        else fields.Add(new(field, field == "team_id" ? "T0002" : "again"));
+        var workspaces = host.Db.Scalar<long>("SELECT COUNT(*) FROM workspaces");
+
+        var response = await _client.SendAsync(SignedSlackRequest.Form(fields));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(0, host.Db.Scalar<long>("SELECT COUNT(*) FROM items WHERE title LIKE 'Repeated field probe%'"));
+        Assert.Equal(workspaces, host.Db.Scalar<long>("SELECT COUNT(*) FROM workspaces"));
+    }
+
     [Fact]
     public async Task MalformedEventJsonIsABadRequest()
     {
