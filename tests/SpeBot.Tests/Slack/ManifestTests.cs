@@ -121,14 +121,14 @@ public sealed partial class ManifestTests
         slack.AddMessage("C1", "1.1", "hi", "U1");
         var api = new SlackWebApi(new HttpClient(), Options.Create(new SlackOptions { ApiBaseUrl = slack.BaseUrl, BotToken = "xoxb-t", SigningSecret = "s" }),
             TimeProvider.System, NullLogger<SlackWebApi>.Instance);
-        static System.Text.Json.Nodes.JsonObject View() => new() { ["type"] = "modal" };
+        static System.Text.Json.Nodes.JsonObject View() => FakeSlackApi.MinimalModal();
         await api.PostMessageAsync("C1", "t", null);
         await api.PostEphemeralAsync("C1", "U1", "t", null);
         await api.UpdateAsync("C1", "1.1", "t", null);
         await api.GetPermalinkAsync("C1", "1.1");
         await api.OpenViewAsync("trig", View());
         await api.UpdateViewAsync("V1", View());
-        await api.PublishViewAsync("U1", View());
+        await api.PublishViewAsync("U1", new() { ["type"] = "home", ["blocks"] = new System.Text.Json.Nodes.JsonArray() });
         await api.UserInfoAsync("U1");
         await api.ConversationInfoAsync("C1");
         await api.MessageAsync("C1", "1.1");
