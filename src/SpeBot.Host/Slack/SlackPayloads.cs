@@ -77,6 +77,8 @@ public sealed record Container
 public sealed record ViewPayload
 {
     public string? Id { get; init; }
+    /// <summary>"modal" or "home": where a block_actions click came from.</summary>
+    public string? Type { get; init; }
     public string? CallbackId { get; init; }
     /// <summary>SpeBot's own JSON, up to 3000 chars, carried through the modal.</summary>
     public string? PrivateMetadata { get; init; }
