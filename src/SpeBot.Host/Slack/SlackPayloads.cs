@@ -133,6 +133,10 @@ public sealed record SlackEvent
     public string? Text { get; init; }
     public string? Ts { get; init; }
     public string? BotId { get; init; }
+    /// <summary>message events: "im" for the bot's Messages tab (also channel, group, mpim).</summary>
+    public string? ChannelType { get; init; }
+    /// <summary>message events: null for a plain message; message_changed, message_deleted, bot_message, … otherwise.</summary>
+    public string? Subtype { get; init; }
 }
 
 public sealed record ReactionItem

@@ -89,14 +89,6 @@ public sealed partial class SlackWebApi
             u?["is_bot"]?.GetValue<bool>() ?? false, u?["profile"]?["display_name"]?.GetValue<string>());
     }
 
-    public async Task<SlackConversation> ConversationInfoAsync(string channel, CancellationToken ct = default)
-    {
-        var r = await CallGetAsync("conversations.info", new() { ["channel"] = channel }, ct);
-        var c = r["channel"];
-        return new SlackConversation(channel, c?["name"]?.GetValue<string>(), c?["is_member"]?.GetValue<bool>() ?? false,
-            c?["is_im"]?.GetValue<bool>() ?? false);
-    }
-
     /// <summary>
     /// One message by channel + ts (top level or in a thread), for emoji capture. For a reply's ts Slack may answer with
     /// the reply alone or with the thread's parent first, so the range is pinned to that one ts (oldest = latest, inclusive),
@@ -232,5 +224,3 @@ public sealed partial class SlackWebApi
 public sealed record PostedTs(string Channel, string Ts);
 
 public sealed record SlackUserInfo(string Id, string? Locale, string? TimeZone, bool IsBot, string? DisplayName);
-
-public sealed record SlackConversation(string Id, string? Name, bool IsMember, bool IsIm);
