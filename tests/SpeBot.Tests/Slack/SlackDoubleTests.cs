@@ -129,9 +129,11 @@ public sealed class SlackDoubleTests : IAsyncLifetime
             "invalid_arguments", "/view/blocks/0/element/options]"),
         ["option text ≤75"] = new("views.open", past => Open(Modal(new JsonArray(Input(Select(new JsonArray(Option(S(past ? 76 : 75), "v"))))))),
             "invalid_arguments", "/view/blocks/0/element/options/0/text/text]"),
+        ["select option text is plain_text"] = new("views.open", past => Open(Modal(new JsonArray(Input(Select(new JsonArray(
+            new JsonObject { ["text"] = past ? Mrkdwn("o") : Plain("o"), ["value"] = "v" })))))), "invalid_arguments", "/view/blocks/0/element/options/0/text/type]"),
         ["option value ≤150"] = new("views.open", past => Open(Modal(new JsonArray(Input(Select(new JsonArray(Option("o", S(past ? 151 : 150)))))))),
             "invalid_arguments", "/view/blocks/0/element/options/0/value]"),
-        ["overflow 2–5 options"] = new("chat.postMessage", past => Message(Actions(new JsonObject
+        ["overflow ≤5 options"] = new("chat.postMessage", past => Message(Actions(new JsonObject
             { ["type"] = "overflow", ["action_id"] = "more", ["options"] = Many(past ? 6 : 5, i => Option($"o{i}", $"v{i}")) })), "invalid_blocks", "/blocks/0/elements/0/options]"),
         ["placeholder ≤150"] = new("views.open", past => Open(Modal(new JsonArray(Input(TextInput(placeholder: S(past ? 151 : 150)))))),
             "invalid_arguments", "/view/blocks/0/element/placeholder/text]"),
