@@ -28,8 +28,9 @@ public sealed partial class ManifestTests
     };
 
     /// <summary>
-    /// The bot scope each subscribed event needs (https://docs.slack.dev/reference/events/ : app_mention,
-    /// reaction_added/removed, message.im; app_home_opened needs none). Slash commands and shortcuts need "commands".
+    /// The bot scope each subscribed event needs (each event's page under https://docs.slack.dev/reference/events/ and each
+    /// scope's under https://docs.slack.dev/reference/scopes/, e.g. im.history lists message.im; app_home_opened needs
+    /// none). Slash commands and shortcuts need "commands".
     /// </summary>
     private static readonly Dictionary<string, string[]> EventScopes = new()
     {

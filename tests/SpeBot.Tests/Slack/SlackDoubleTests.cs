@@ -2,6 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using SpeBot.Host.Slack;
 using SpeBot.Tests.Support;
 
@@ -266,6 +270,33 @@ public sealed class SlackDoubleTests : IAsyncLifetime
             new JsonObject { ["response_action"] = "update", ["view"] = Modal(title: S(25)) })?.Error);
         Assert.Equal("invalid_arguments", BlockKitRules.Check(BlockKitRules.ViewSubmissionAnswer, new JsonObject { ["response_action"] = "errors", ["errors"] = new JsonObject() })?.Error);
         Assert.Equal("invalid_arguments", BlockKitRules.Check(BlockKitRules.ViewSubmissionAnswer, new JsonObject { ["response_action"] = "close" })?.Error);
+    }
+
+    /// <summary>Stands in for a handler whose ack breaks a rule: answers every /slack/events POST with a 151-character header.</summary>
+    private sealed class BrokenAck : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (HttpContext http, RequestDelegate _) => await Results.Json(new JsonObject
+            {
+                ["response_type"] = "ephemeral", ["text"] = "a",
+                ["blocks"] = new JsonArray(new JsonObject { ["type"] = "header", ["text"] = Plain(S(151)) }),
+            }).ExecuteAsync(http));
+            next(app);
+        };
+    }
+
+    [Fact]
+    public async Task AnAckSpeBotAnswersOnTheEventsUrlIsCheckedToo()
+    {
+        await using var factory = new SpeBotFactory(_slack, services: s => s.AddSingleton<IStartupFilter, BrokenAck>());
+        using var client = factory.CreateClient();
+
+        (await client.SendAsync(SignedSlackRequest.Command("help"))).Dispose();
+
+        var rejection = Assert.Single(_slack.Rejections);
+        Assert.Equal(BlockKitRules.CommandAck, rejection.Method);
+        Assert.Equal("invalid_blocks", rejection.Error.Error);
     }
 
     [Fact]
