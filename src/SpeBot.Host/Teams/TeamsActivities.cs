@@ -16,7 +16,7 @@ namespace SpeBot.Host.Teams;
 /// </summary>
 public sealed partial class TeamsActivities(
     CommandRouter router, Votes votes, TeamsRenderer renderer, Database db, Inbox inbox, OutboxStore outbox, OutboxSignal signal,
-    TimeProvider clock, IOptions<TeamsOptions> options, ILogger<TeamsActivities> log)
+    TimeProvider clock, IOptions<TeamsOptions> options, TeamsWelcome welcome, ILogger<TeamsActivities> log)
 {
     public async Task HandleAsync(Activity a, Workspace workspace, CancellationToken ct)
     {
@@ -28,8 +28,11 @@ public sealed partial class TeamsActivities(
             case "messageReaction":
                 await ReactionsAsync(a, workspace, ct);
                 break;
-            // conversationUpdate / installationUpdate: the endpoint already stored the conversation reference,
-            // which is all an install needs; cards and digests can now be posted there proactively.
+            // conversationUpdate / installationUpdate: the endpoint already stored the conversation reference, so cards and
+            // digests can now be posted there proactively; an install also gets the welcome, once per conversation.
+            case "conversationUpdate" or "installationUpdate" when TeamsWelcome.IsInstall(a):
+                await welcome.GreetAsync(a, workspace, ct);
+                break;
         }
     }
 

@@ -29,6 +29,7 @@ public static class TeamsServiceCollectionExtensions
         services.AddSingleton<SpeBot.Core.Schedules.IPlatformTimeZones, TeamsUserTimeZones>();
         services.AddSingleton<TeamsRenderer>();
         services.AddSingleton<TeamsForms>();
+        services.AddSingleton<TeamsWelcome>();
         services.AddTransient<TeamsActivities>();
         services.AddTransient<TeamsInvokes>();
         services.AddTransient<TeamsDigest>();
