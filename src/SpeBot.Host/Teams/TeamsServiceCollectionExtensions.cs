@@ -30,6 +30,7 @@ public static class TeamsServiceCollectionExtensions
         services.AddSingleton<TeamsRenderer>();
         services.AddSingleton<TeamsForms>();
         services.AddSingleton<TeamsWelcome>();
+        services.AddSingleton<TeamsHome>();
         services.AddTransient<TeamsActivities>();
         services.AddTransient<TeamsInvokes>();
         services.AddTransient<TeamsDigest>();
