@@ -45,7 +45,7 @@ public sealed record InvokeAnswer(int Status, JsonObject? Body)
 public sealed class TeamsInvokes(
     Votes votes, Lifecycle lifecycle, Proposals proposals, ItemStore items, ItemQueries queries, WorkspaceStore workspaces,
     CommandRouter router, TeamsRenderer renderer, TeamsForms forms, RetroPolls polls, TeamsPoll poll, Handoffs handoffs, Database db, Inbox inbox,
-    TeamsHome home)
+    TeamsHome home, TeamsExport export)
 {
     public async Task<InvokeAnswer> HandleAsync(Activity a, Workspace workspace, CancellationToken ct)
     {
@@ -58,6 +58,7 @@ public sealed class TeamsInvokes(
             "composeExtension/submitAction" => await SubmitActionAsync(a, workspace, user, locale, ct),
             "task/fetch" => TaskFetch(a, locale),
             "task/submit" => await TaskSubmitAsync(a, workspace, user, locale, ct),
+            "fileConsent/invoke" => await export.ConsentAsync(a, workspace, user, locale, ct),
             _ => InvokeAnswer.NotImplemented,
         };
     }
