@@ -23,6 +23,21 @@ public sealed class TeamsHome(TeamsRenderer renderer, ItemQueries queries, Works
         var locale = await workspaces.LocaleForAsync(workspace, userId, localeHint, ct);
         var (mine, claims) = await queries.MineAsync(workspace.Id, userId, ct);
         var top = await queries.TopAsync(workspace.Id, PerSection, ct);
+        return Card(mine, claims, top, locale);
+    }
+
+    /// <summary>The card; fewer items per section while it would exceed the 28 KB budget (long escaped titles).</summary>
+    public JsonObject Card(IReadOnlyList<ItemView> mine, IReadOnlyList<ItemView> claims, IReadOnlyList<ItemView> top, string locale)
+    {
+        for (var per = PerSection; ; per--)
+        {
+            var card = Build(mine, claims, top, locale, per);
+            if (per <= 1 || System.Text.Encoding.UTF8.GetByteCount(BotJson.Serialize(card)) <= AdaptiveCards.MaxCardBytes) return card;
+        }
+    }
+
+    private JsonObject Build(IReadOnlyList<ItemView> mine, IReadOnlyList<ItemView> claims, IReadOnlyList<ItemView> top, string locale, int per)
+    {
         var style = renderer.NewStyle();
         var body = new List<JsonNode>();
         Section("home.mine", mine);
@@ -36,7 +51,7 @@ public sealed class TeamsHome(TeamsRenderer renderer, ItemQueries queries, Works
             if (body.Count > 0) header["separator"] = true;
             body.Add(header);
             if (views.Count == 0) body.Add(AdaptiveCards.Text(renderer.T(locale, new Message("list.empty"), style), subtle: true));
-            foreach (var view in views.Take(PerSection)) body.AddRange(Item(view, locale, style));
+            foreach (var view in views.Take(per)) body.AddRange(Item(view, locale, style));
         }
     }
 

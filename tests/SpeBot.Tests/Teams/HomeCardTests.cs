@@ -75,3 +75,24 @@ public sealed class HomeCardTests : TeamsHost
         Assert.Contains("personal chat with SpeBot", reply.Body["text"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 }
+
+/// <summary>The home card's size budget, built from items directly.</summary>
+public sealed class HomeCardSizeTests
+{
+    [Fact]
+    public void HomeCardStaysWithinTheCardBudgetEvenWithTheLongestEscapedTitles()
+    {
+        var renderer = new TeamsRenderer(new SpeBot.Core.Text.MessageCatalog(), new TeamsPeople());
+        var home = new TeamsHome(renderer, null!, null!);
+        List<SpeBot.Core.ItemView> Items(int from) => [.. Enumerable.Range(from, TeamsHome.PerSection).Select(n => new SpeBot.Core.ItemView(new SpeBot.Core.Items.Item
+        {
+            Id = n, Number = n, Title = new string('&', 150), AuthorId = "11111111-2222-3333-4444-555555555555", Category = "security", Status = "proposed", Votes = n,
+        }, 1.5))];
+
+        var card = home.Card(Items(1), Items(100), Items(200), "en");
+
+        Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(BotJson.Serialize(card)), 1, AdaptiveCards.MaxCardBytes);
+        Assert.Contains(card["body"]!.AsArray(), b => b!["text"]?.GetValue<string>() == "**SPE-1** " + string.Concat(Enumerable.Repeat("&amp;", 150)));
+        Assert.Contains(card["body"]!.AsArray(), b => b!["text"]?.GetValue<string>() == "Top open items");
+    }
+}
