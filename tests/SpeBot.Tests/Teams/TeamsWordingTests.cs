@@ -26,6 +26,10 @@ public sealed class TeamsWordingTests : TeamsHost
         Assert.Contains(voteWording, text, StringComparison.Ordinal);
         Assert.Contains("`home`", text, StringComparison.Ordinal);
         Assert.Contains("`claim SPE-n`", text, StringComparison.Ordinal);
+        // Teams commands cannot name another channel (no <#C…> syntax): schedules are offered for "here" only.
+        Assert.Contains("`schedule digest|nudge|retro|handoff here", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("<#", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("&lt;#", text, StringComparison.Ordinal);
         Assert.DoesNotContain("{", text, StringComparison.Ordinal);
         Assert.DoesNotContain(":eyes:", text, StringComparison.Ordinal);
         Assert.DoesNotMatch(TeamsCatalogWordingTests.SlackEmoji(), text);
