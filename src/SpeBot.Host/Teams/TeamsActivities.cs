@@ -16,7 +16,7 @@ namespace SpeBot.Host.Teams;
 /// </summary>
 public sealed partial class TeamsActivities(
     CommandRouter router, Votes votes, TeamsRenderer renderer, Database db, Inbox inbox, OutboxStore outbox, OutboxSignal signal,
-    TimeProvider clock, IOptions<TeamsOptions> options, ILogger<TeamsActivities> log)
+    TimeProvider clock, IOptions<TeamsOptions> options, TeamsWelcome welcome, TeamsHome home, WorkspaceStore workspaces, ILogger<TeamsActivities> log)
 {
     public async Task HandleAsync(Activity a, Workspace workspace, CancellationToken ct)
     {
@@ -28,8 +28,11 @@ public sealed partial class TeamsActivities(
             case "messageReaction":
                 await ReactionsAsync(a, workspace, ct);
                 break;
-            // conversationUpdate / installationUpdate: the endpoint already stored the conversation reference,
-            // which is all an install needs; cards and digests can now be posted there proactively.
+            // conversationUpdate / installationUpdate: the endpoint already stored the conversation reference, so cards and
+            // digests can now be posted there proactively; an install also gets the welcome, once per conversation.
+            case "conversationUpdate" or "installationUpdate" when TeamsWelcome.IsInstall(a):
+                await welcome.GreetAsync(a, workspace, ct);
+                break;
         }
     }
 
@@ -41,8 +44,10 @@ public sealed partial class TeamsActivities(
         if (command is null) return;
         if (!await db.WriteAsync((c, tx) => inbox.TryRecordAsync(c, tx, Platform.Teams, $"message:{a.Id}", ct), ct)) return;
 
-        var reply = await router.DispatchAsync(command, ct);
-        var payload = BotJson.Serialize(renderer.Message(reply));
+        var answer = CommandText.Parse(command.Text).Verb == TeamsHome.Verb
+            ? await HomeAsync(a, workspace, command.UserId, ct)
+            : renderer.Message(await router.DispatchAsync(command, ct));
+        var payload = BotJson.Serialize(answer);
         // Replies go to the full conversation id, so an answer in a channel thread stays in that thread.
         await db.WriteAsync(async (c, tx) =>
         {
@@ -51,6 +56,18 @@ public sealed partial class TeamsActivities(
             return 0;
         }, ct);
         signal.Notify();
+    }
+
+    /// <summary>
+    /// <c>home</c> is Teams-only (Slack has its App Home tab): the card in the personal chat, a pointer there anywhere else,
+    /// since a channel would show one person's claims to everyone.
+    /// </summary>
+    private async Task<System.Text.Json.Nodes.JsonObject> HomeAsync(Activity a, Workspace workspace, string user, CancellationToken ct)
+    {
+        if (a.Conversation?.ConversationType == "personal") return TeamsRenderer.CardActivity(await home.CardAsync(workspace, user, a.Locale, ct));
+        var style = renderer.NewStyle();
+        var locale = await workspaces.LocaleForAsync(workspace, user, a.Locale, ct);
+        return TeamsRenderer.TextActivity(renderer.T(locale, new SpeBot.Core.Message("teams.home.personal_only"), style), style);
     }
 
     private async Task ReactionsAsync(Activity a, Workspace workspace, CancellationToken ct)

@@ -44,7 +44,8 @@ public sealed record InvokeAnswer(int Status, JsonObject? Body)
 /// </summary>
 public sealed class TeamsInvokes(
     Votes votes, Lifecycle lifecycle, Proposals proposals, ItemStore items, ItemQueries queries, WorkspaceStore workspaces,
-    CommandRouter router, TeamsRenderer renderer, TeamsForms forms, RetroPolls polls, TeamsPoll poll, Handoffs handoffs, Database db, Inbox inbox)
+    CommandRouter router, TeamsRenderer renderer, TeamsForms forms, RetroPolls polls, TeamsPoll poll, Handoffs handoffs, Database db, Inbox inbox,
+    TeamsHome home, TeamsExport export)
 {
     public async Task<InvokeAnswer> HandleAsync(Activity a, Workspace workspace, CancellationToken ct)
     {
@@ -57,6 +58,7 @@ public sealed class TeamsInvokes(
             "composeExtension/submitAction" => await SubmitActionAsync(a, workspace, user, locale, ct),
             "task/fetch" => TaskFetch(a, locale),
             "task/submit" => await TaskSubmitAsync(a, workspace, user, locale, ct),
+            "fileConsent/invoke" => await export.ConsentAsync(a, workspace, user, locale, ct),
             _ => InvokeAnswer.NotImplemented,
         };
     }
@@ -77,13 +79,17 @@ public sealed class TeamsInvokes(
         var channel = a.Conversation?.Id is { } c ? ServiceUrls.BaseConversation(c) : null;
         var cardLocale = workspaces.ChannelLocale(workspace, a.Locale);
 
+        // A button on the home card (TeamsHome) answers with the home card refreshed, not with the item's card.
+        var fromHome = data.ValueKind == JsonValueKind.Object && Str(data, "view") == TeamsHome.View;
         switch (verb)
         {
             case TeamsRenderer.VoteVerb:
                 var (after, _) = await votes.ToggleAsync(Platform.Teams, item.Id, user, channel, ct, eventKey: $"invoke:{a.Id}");
+                if (fromHome) return InvokeAnswer.Card(await home.CardAsync(workspace, user, a.Locale, ct));
                 return InvokeAnswer.Card(renderer.ItemCard(queries.View(after), cardLocale));
             case TeamsRenderer.ClaimVerb:
                 await lifecycle.ClaimAsync(new Actor(Platform.Teams, workspace.Id, user, channel), item.Number, ct);
+                if (fromHome) return InvokeAnswer.Card(await home.CardAsync(workspace, user, a.Locale, ct));
                 return InvokeAnswer.Card(renderer.ItemCard(queries.View(await items.GetAsync(item.Id, ct) ?? item), cardLocale));
             case TeamsRenderer.DetailsVerb:
                 var reply = await router.DispatchAsync(new ChatCommand(Platform.Teams, workspace.ExternalId, channel ?? "", user, $"show {item.Ref}", a.Locale), ct);

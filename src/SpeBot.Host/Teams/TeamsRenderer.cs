@@ -95,7 +95,7 @@ public sealed class TeamsRenderer(MessageCatalog catalog, TeamsPeople people)
 
     private string T(string locale, string key, TeamsText style) => T(locale, new Message(key), style);
 
-    private Dictionary<string, object?> StatsArgs(ItemView view, string locale, TeamsText style) => new()
+    internal Dictionary<string, object?> StatsArgs(ItemView view, string locale, TeamsText style) => new()
     {
         ["score"] = view.Score.ToString("0.#", CultureInfo.InvariantCulture),
         ["votes"] = view.Item.Votes,

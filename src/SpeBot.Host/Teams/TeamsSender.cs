@@ -13,7 +13,7 @@ namespace SpeBot.Host.Teams;
 /// </summary>
 public sealed class TeamsSender(
     BotConnectorClient connector, ConversationReferences references, TeamsRenderer renderer, ItemStore items, ItemQueries queries,
-    PostedMessageStore posted, OutboxStore outbox, WorkspaceStore workspaces, TeamsDigest digest, TeamsHandoff handoff, TeamsPoll poll, TeamsNudge nudge, DirectChats direct, IOptions<TeamsOptions> options) : IChatSender
+    PostedMessageStore posted, OutboxStore outbox, WorkspaceStore workspaces, TeamsDigest digest, TeamsHandoff handoff, TeamsPoll poll, TeamsNudge nudge, DirectChats direct, TeamsExport export, IOptions<TeamsOptions> options) : IChatSender
 {
     public Platform Platform => Platform.Teams;
 
@@ -39,6 +39,8 @@ public sealed class TeamsSender(
                 OutboxKinds.Nudge => await nudge.SendAsync(row, body, reference, ct),
                 OutboxKinds.Poll => await poll.PostAsync(row, body, reference, await ChannelLocaleAsync(row.WorkspaceId, reference, ct), ct),
                 OutboxKinds.PollUpdate => await poll.UpdateAsync(row, body, reference, await ChannelLocaleAsync(row.WorkspaceId, reference, ct), ct),
+                OutboxKinds.Export => await export.OfferAsync(row, body, reference, ct),
+                TeamsExport.UploadKind => await export.UploadAsync(row, body, reference, ct),
                 _ => new SendResult.Permanent($"outbox kind '{row.Kind}' is not supported on Teams"),
             };
         }

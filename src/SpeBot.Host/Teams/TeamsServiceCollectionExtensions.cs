@@ -25,11 +25,16 @@ public static class TeamsServiceCollectionExtensions
             .AddHttpMessageHandler<BotTokenHandler>()
             .UseSocketsHttpHandler((h, _) => h.PooledConnectionLifetime = TimeSpan.FromMinutes(5))
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        // The export upload goes to the person's OneDrive uploadUrl: its own client, never the Connector's token handler.
+        services.AddHttpClient<TeamsExport>((sp, c) =>
+            c.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<TeamsOptions>>().Value.HttpTimeoutSeconds));
         services.AddSingleton<ConversationReferences>();
         services.AddSingleton<TeamsPeople>();
         services.AddSingleton<SpeBot.Core.Schedules.IPlatformTimeZones, TeamsUserTimeZones>();
         services.AddSingleton<TeamsRenderer>();
         services.AddSingleton<TeamsForms>();
+        services.AddSingleton<TeamsWelcome>();
+        services.AddSingleton<TeamsHome>();
         services.AddTransient<TeamsActivities>();
         services.AddTransient<TeamsInvokes>();
         services.AddTransient<TeamsDigest>();

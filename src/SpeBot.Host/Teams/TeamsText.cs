@@ -19,6 +19,9 @@ public sealed partial class TeamsText(TeamsPeople people) : ITextStyle
 
     public string Escape(string userText) => EscapeText(userText);
 
+    /// <summary>Teams wording where the catalog has it (<c>teams.help.claim</c>): no Slack emoji reactions, no slash command.</summary>
+    public string? Variant => "teams";
+
     public static string EscapeText(string text)
     {
         if (text.AsSpan().IndexOfAny('&', '<', '>') < 0) return text;

@@ -26,7 +26,10 @@ public sealed partial class MessageCatalogTests
     private static partial Regex Placeholder();
 
     private static SortedSet<string> Placeholders(string template) =>
-        new(Placeholder().Matches(template).Select(m => m.Groups[1].Value), StringComparer.Ordinal);
+        new(MessageCatalog.Arguments(template).Select(a => a.Name), StringComparer.Ordinal);
+
+    private static HashSet<string> PluralNames(string template) =>
+        MessageCatalog.Arguments(template).Where(a => a.Plural is not null).Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
 
     public static TheoryData<string> EnglishKeys() => new(Catalog.Keys("en").Order(StringComparer.Ordinal));
 
@@ -54,14 +57,17 @@ public sealed partial class MessageCatalogTests
         {
             var template = Catalog.Template(locale, key);
             var names = Placeholders(template);
-            var args = names.ToDictionary(n => n, n => (object?)$"v-{n}");
+            var plurals = PluralNames(template);
+            var args = names.ToDictionary(n => n, n => plurals.Contains(n) ? 7 : (object?)$"v-{n}");
 
             var text = Catalog.Format(locale, new Message(key, args), new MarkingStyle());
 
             Assert.False(string.IsNullOrWhiteSpace(text), $"{locale}:{key} is blank");
             Assert.NotEqual(key, text);
             Assert.DoesNotMatch(Placeholder(), text);
-            foreach (var n in names) Assert.Contains($"⟦v-{n}⟧", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("{", text, StringComparison.Ordinal);
+            foreach (var n in names.Except(plurals)) Assert.Contains($"⟦v-{n}⟧", text, StringComparison.Ordinal);
+            if (plurals.Count > 0) Assert.Contains("7", text, StringComparison.Ordinal);
         }
     }
 
@@ -157,5 +163,78 @@ public sealed partial class MessageCatalogTests
             new MarkingStyle());
 
         Assert.Equal("Proposed ⟦SPE-1⟧: ⟦{ref} {title}⟧. Its card is on its way to the channel.", text);
+    }
+
+    [Theory]
+    [MemberData(nameof(EnglishKeys))]
+    public void EveryPluralHasTheFormsItsLanguageNeeds(string key)
+    {
+        foreach (var locale in MessageCatalog.Locales)
+        {
+            foreach (var (name, plural) in MessageCatalog.Arguments(Catalog.Template(locale, key)))
+            {
+                if (plural is null) continue;
+                foreach (var category in Plural.Categories[locale])
+                    Assert.True(plural.Forms.ContainsKey(category), $"{locale}:{key} {{{name}}} has no '{category}' form");
+                Assert.All(plural.Forms.Keys, k => Assert.True(k.StartsWith('=') || Plural.Categories[locale].Contains(k), $"{locale}:{key} has form '{k}'"));
+            }
+        }
+    }
+
+    [GeneratedRegex(@"\{(count|votes|days|moved|claimed|proposed|notes|questions|touched|due|stale|length)\}\s+(votes?|items?|days?|people|persons?|notes?|questions?|characters?|claims?|open proposed)\b")]
+    private static partial Regex BareCountBeforeNoun();
+
+    [Theory]
+    [MemberData(nameof(EnglishKeys))]
+    public void EnglishCountsChooseTheirPluralForm(string key) =>
+        Assert.DoesNotMatch(BareCountBeforeNoun(), Catalog.Template("en", key));
+
+    [Theory]
+    [InlineData(0, "0 votes")]
+    [InlineData(1, "1 vote ·")]
+    [InlineData(2, "2 votes")]
+    [InlineData(21, "21 votes")]
+    public void VoteCountsReadRightInEnglish(int votes, string expected)
+    {
+        var text = Catalog.Format("en", new Message("card.stats", new() { ["score"] = 2.5, ["votes"] = votes, ["impact"] = 3, ["effort"] = 3 }), new MarkingStyle());
+
+        Assert.Contains(expected, text, StringComparison.Ordinal);
+        if (votes == 1) Assert.DoesNotContain("1 votes", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1, "1 票")]
+    [InlineData(2, "2 票")]
+    public void JapaneseCountsHaveNoPluralForm(int votes, string expected) =>
+        Assert.Contains(expected, Catalog.Format("ja", new Message("card.stats", new() { ["score"] = 1, ["votes"] = votes, ["impact"] = 3, ["effort"] = 3 }), new MarkingStyle()),
+            StringComparison.Ordinal);
+
+    [Fact]
+    public void CountsStoredAsTextInTheOutboxStillChooseTheirForm()
+    {
+        // Outbox bodies keep arguments as text (OutboundBody.Args); a stored "1" must still read "1 day".
+        var one = Catalog.Format("en", new Message("claim.expired", new() { ["ref"] = "SPE-1", ["title"] = "t", ["days"] = "1" }), new MarkingStyle());
+        var many = Catalog.Format("en", new Message("claim.expired", new() { ["ref"] = "SPE-1", ["title"] = "t", ["days"] = "14" }), new MarkingStyle());
+
+        Assert.Contains("for 1 day,", one, StringComparison.Ordinal);
+        Assert.Contains("for 14 days,", many, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void APluralWithoutANumberStaysVisibleInsteadOfGuessing()
+    {
+        var text = Catalog.Format("en", new Message("merge.done", new() { ["source"] = "SPE-1", ["target"] = "SPE-2", ["moved"] = "several" }), new MarkingStyle());
+
+        Assert.Contains("{moved, plural,", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PluralFormsCanUseOtherArgumentsAndExactMatches()
+    {
+        Assert.True(Plural.TryParse("n, plural, =0 {no {what}} one {# {what}} other {# {what}s}", out var plural));
+        Assert.Equal("no {what}", plural.Choose("en", 0));
+        Assert.Equal("# {what}", plural.Choose("en", 1));
+        Assert.Equal("# {what}s", plural.Choose("en", 2));
+        Assert.Equal("# {what}s", plural.Choose("ja", 1));
     }
 }

@@ -42,7 +42,7 @@ public sealed class FindingTests : SlackHost
         await CommandAsync("propose 監視ダッシュボードの遅延を改善する");
         await CommandAsync("propose Unrelated");
         var text = TextOf(await CommandAsync("search ダッシュボード"));
-        Assert.Contains("1 items", text);
+        Assert.Contains("1 item · page 1 of 1", text);
         Assert.Contains("監視ダッシュボードの遅延を改善する", text);
         Assert.Contains("No items match", TextOf(await CommandAsync("search 存在しない")));
     }

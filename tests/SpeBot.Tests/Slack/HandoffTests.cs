@@ -28,7 +28,7 @@ public sealed class HandoffTests : SlackHost
         var summary = Slack.CallsTo("chat.postMessage").Single(c => c.Text.Contains("On-call handoff", StringComparison.Ordinal));
         Assert.Equal("C300", summary.Body["channel"]!.GetValue<string>());
         Assert.Contains("<@U111> → <@U222>", summary.Text);
-        Assert.Contains("TL;DR: 3 notes · 1 toil · 1 open questions · 1 items touched", summary.Text);
+        Assert.Contains("TL;DR: 3 notes · 1 toil · 1 open question · 1 item touched", summary.Text);
         Assert.Contains("\"action_id\":\"spe_handoff_propose\"", summary.Text);
         Assert.True(summary.Text.Contains("Open questions*\\n• <@U111>: Who owns the cert renewal?", StringComparison.Ordinal), summary.Text);
         Assert.Contains("SPE-1 Fix disk alerts", summary.Text);

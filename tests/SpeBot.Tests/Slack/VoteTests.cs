@@ -34,6 +34,17 @@ public sealed class VoteTests : SlackHost
     }
 
     [Fact]
+    public async Task OneVoteOnTheCardReadsInTheSingular()
+    {
+        var (_, ts) = await ProposeAsync("Trim log retention");
+        await SendAsync(SignedSlackRequest.Reaction("E20", "U620", "+1", "C100", ts, eventTs: "1700000310.000001"));
+
+        await SpeBotFactory.WaitUntilAsync(() => Slack.CallsTo("chat.update").Any(c => System.Text.RegularExpressions.Regex.IsMatch(c.Text, @"\b1 vote\b")),
+            what: "card shows 1 vote");
+        Assert.DoesNotContain(Slack.CallsTo("chat.update"), c => c.Text.Contains("1 votes", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task RemovingOneOfTwoVoteReactionsKeepsTheVoteAndRemovingBothRetractsIt()
     {
         var (itemId, ts) = await ProposeAsync("Upgrade PostgreSQL 13");

@@ -16,6 +16,9 @@ public sealed record ConnectorCall(string Method, string Path, JsonObject Body, 
     public string Text => Body.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 }
 
+/// <summary>One PUT SpeBot made to the fake OneDrive upload URL of a file consent.</summary>
+public sealed record UploadCall(string Path, byte[] Content, string? ContentRange, string? Authorization, int Status);
+
 /// <summary>A scripted Connector answer.</summary>
 public sealed record ConnectorAnswer(int Status, JsonObject? Json = null, int? RetryAfterSeconds = null);
 
@@ -35,9 +38,20 @@ public sealed class BotFrameworkIdentity : IAsyncDisposable
     private readonly RSA _endorsed = RSA.Create(2048);
     private readonly RSA _unendorsed = RSA.Create(2048);
     private readonly ConcurrentQueue<ConnectorAnswer> _script = new();
+    private readonly ConcurrentQueue<int> _uploadScript = new();
     private long _next = 1_700_000_000_000;
 
     public ConcurrentQueue<ConnectorCall> Calls { get; } = new();
+    public ConcurrentQueue<UploadCall> Uploads { get; } = new();
+
+    /// <summary>The uploadUrl a file consent's accept carries (in Teams: a OneDrive upload session of the person).</summary>
+    public string UploadUrl(string name) => $"{BaseUrl}/upload/{name}";
+
+    /// <summary>Statuses the next uploads answer with (else 201 when the request is well formed).</summary>
+    public void ScriptUpload(params int[] statuses)
+    {
+        foreach (var s in statuses) _uploadScript.Enqueue(s);
+    }
     public string BaseUrl { get; private set; } = "";
     public string ServiceUrl => BaseUrl + "/connector/";
     public string MetadataUrl => BaseUrl + "/v1/.well-known/openidconfiguration";
@@ -61,6 +75,7 @@ public sealed class BotFrameworkIdentity : IAsyncDisposable
             ["keys"] = new JsonArray(Jwk(fake._endorsed, EndorsedKid, "msteams"), Jwk(fake._unendorsed, UnendorsedKid, "skype")),
         }));
         app.Map("/connector/{**path}", (HttpContext http, string path) => fake.ConnectorAsync(http, path));
+        app.MapPut("/upload/{name}", (HttpContext http, string name) => fake.UploadAsync(http, name));
         await app.StartAsync();
         fake.BaseUrl = app.Urls.First();
         return fake;
@@ -110,6 +125,28 @@ public sealed class BotFrameworkIdentity : IAsyncDisposable
         http.Response.StatusCode = answer.Status;
         if (answer.RetryAfterSeconds is { } s) http.Response.Headers.RetryAfter = s.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (answer.Json is not null) await http.Response.WriteAsJsonAsync(answer.Json);
+    }
+
+    /// <summary>
+    /// Strict as an upload session URL (learn.microsoft.com/graph/api/driveitem-createuploadsession, "Upload bytes to the
+    /// upload session"): the URL authorises itself and a request carrying an Authorization header may get 401; every PUT
+    /// needs Content-Range "bytes first-last/total" matching the bytes sent (400 otherwise); the last range completes the
+    /// file with 201 Created and the driveItem.
+    /// </summary>
+    private async Task UploadAsync(HttpContext http, string name)
+    {
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer);
+        var content = buffer.ToArray();
+        var range = http.Request.Headers.ContentRange.ToString();
+        var auth = http.Request.Headers.Authorization.ToString();
+        var status = _uploadScript.TryDequeue(out var scripted) ? scripted
+            : auth.Length > 0 ? 401
+            : range != $"bytes 0-{content.Length - 1}/{content.Length}" || content.Length == 0 ? 400
+            : 201;
+        Uploads.Enqueue(new UploadCall(name, content, range.Length == 0 ? null : range, auth.Length == 0 ? null : auth, status));
+        http.Response.StatusCode = status;
+        if (status == 201) await http.Response.WriteAsJsonAsync(new JsonObject { ["id"] = "drive-item-1", ["name"] = name, ["size"] = content.Length });
     }
 
     private JsonObject Default(string path, JsonObject body)

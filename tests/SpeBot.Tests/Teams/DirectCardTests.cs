@@ -86,7 +86,7 @@ public sealed class DirectCardTests : TeamsHost
         var card = dm.Body["attachments"]![0]!["content"]!;
         Assert.Equal("1.5", card["version"]!.GetValue<string>());
         var text = string.Join("\n", card["body"]!.AsArray().Where(b => b!["type"]!.GetValue<string>() == "TextBlock").Select(b => b!["text"]!.GetValue<string>()));
-        Assert.Contains("You have 1 claimed items with no update", text);
+        Assert.Contains("You have 1 claimed item with no update", text);
         Assert.Contains("**SPE-1** Fix &lt;b&gt;flaky&lt;/b&gt; test", text);
         Assert.DoesNotContain("<b>", dm.Text);
         var buttons = card["body"]!.AsArray().Where(b => b!["type"]!.GetValue<string>() == "ActionSet").SelectMany(b => b!["actions"]!.AsArray()).ToList();

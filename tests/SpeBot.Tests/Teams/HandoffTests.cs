@@ -22,7 +22,7 @@ public sealed class HandoffTests : TeamsHost
         Assert.Null(card["actions"]);
         var text = string.Join("\n", card["body"]!.AsArray().Select(b => b!["text"]!.GetValue<string>()));
         Assert.StartsWith("On-call handoff: ", text, StringComparison.Ordinal);
-        Assert.Contains("TL;DR: 2 notes · 1 toil · 1 open questions", text);
+        Assert.Contains("TL;DR: 2 notes · 1 toil · 1 open question ·", text);
         Assert.Contains("Toil seen: each can become an SPE proposal (type `propose <title>`)", text);
         Assert.Contains("Restarted the flaky &lt;script&gt; runner again", text);
         Assert.Contains("Open questions\n- ", text);

@@ -23,6 +23,8 @@ public sealed class ManifestTests
         var bot = Assert.Single(m["bots"]!.AsArray())!;
         Assert.True(Guid.TryParse(bot["botId"]!.GetValue<string>(), out _));
         Assert.Equal(["personal", "team", "groupChat"], bot["scopes"]!.AsArray().Select(s => s!.GetValue<string>()));
+        // Export sends a file consent card: without supportsFiles Teams refuses file cards (bots-filesv4).
+        Assert.True(bot["supportsFiles"]!.GetValue<bool>());
         Assert.All(bot["commandLists"]![0]!["commands"]!.AsArray(), c => Assert.InRange(c!["title"]!.GetValue<string>().Length, 1, 32));
 
         var extension = Assert.Single(m["composeExtensions"]!.AsArray())!;

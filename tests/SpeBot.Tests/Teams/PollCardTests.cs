@@ -108,8 +108,8 @@ public sealed class PollCardTests : TeamsHost
 
         Assert.Equal(200, first["statusCode"]!.GetValue<int>());
         Assert.Equal("application/vnd.microsoft.card.adaptive", first["type"]!.GetValue<string>());
-        Assert.Contains("1 people have voted so far.", Texts(first["value"]!));
-        Assert.Contains("1 people have voted so far.", Texts(retry["value"]!));
+        Assert.Contains("1 person has voted so far.", Texts(first["value"]!));
+        Assert.Contains("1 person has voted so far.", Texts(retry["value"]!));
         Assert.Equal([("next", ItemId(2).ToString(CultureInfo.InvariantCulture))],
             Query<(string, string)>("SELECT question, option_id FROM poll_votes WHERE voter_id = @VoterA", new { VoterA }));
 
@@ -138,7 +138,7 @@ public sealed class PollCardTests : TeamsHost
         await SpeBotFactory.WaitUntilAsync(() => PollEdits(activityId).Any(c => c.Text.Contains("This poll closed", StringComparison.Ordinal)), what: "results");
         var card = PollEdits(activityId).Last(c => c.Text.Contains("This poll closed", StringComparison.Ordinal)).Body["attachments"]![0]!["content"]!;
         var text = Texts(card);
-        Assert.Contains("- **SPE-1 Cut CI time: 1 votes, the top pick** · <at>Aiko Tanaka</at>", text);
+        Assert.Contains("- **SPE-1 Cut CI time: 1 vote, the top pick** · <at>Aiko Tanaka</at>", text);
         Assert.Contains("- SPE-2 Rotate &lt;script&gt; keys: 0 votes", text);
         Assert.Empty(Buttons(card));
         Assert.DoesNotContain("retro_vote", Raw(card));
