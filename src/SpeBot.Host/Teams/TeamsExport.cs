@@ -34,7 +34,7 @@ public sealed partial class TeamsExport(
         if (body.UserId is null) return new SendResult.Permanent("export without a requester");
         var format = Format(body.Key);
         var chat = asked.ConversationType == "personal" ? asked
-            : await references.FindAsync(body.UserId, ct) ?? await direct.OpenAsync(row.WorkspaceId, body.UserId, ct);
+            : await references.FindAsync(row.WorkspaceId, body.UserId, ct) ?? await direct.OpenAsync(row.WorkspaceId, body.UserId, ct);
         if (chat is null) return new SendResult.Permanent("no personal chat with the requester");
         var file = await exporter.BuildAsync(row.WorkspaceId, format, clock.GetUtcNow(), ct);
         var context = new JsonObject { ["spe"] = Purpose, ["format"] = format };
