@@ -58,7 +58,7 @@ public sealed class WatchesCommand(WatchStore store, TimeProvider clock) : IComm
                 {
                     ["host"] = e.Name,
                     ["expires"] = e.NotAfter is { } na ? Day(na) : "?",
-                    ["days"] = e.NotAfter is { } n ? (int)Math.Floor((n - now).TotalDays) : 0,
+                    ["days"] = e.NotAfter is { } n ? (int)Math.Ceiling((n - now).TotalDays) : 0,
                     ["versions"] = string.IsNullOrEmpty(e.TlsVersions) ? "–" : string.Join(", ", e.TlsVersions.Split(',').Select(v => "TLS " + v)),
                     ["at"] = Day(e.CheckedAt!.Value),
                 }),

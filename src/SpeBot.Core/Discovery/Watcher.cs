@@ -65,9 +65,12 @@ public sealed partial class Watcher(Database db, WatchStore store, ITlsProbe pro
             var count = 0;
             if (result.NotAfter is { } notAfter && notAfter - now < TimeSpan.FromDays(options.Value.CertDays))
             {
-                var days = (int)Math.Floor((notAfter - now).TotalDays);
-                var title = catalog.Format(locale, new Message(days < 0 ? "discovery.cert.title_expired" : "discovery.cert.title",
-                    new() { ["host"] = e.Name, ["days"] = Math.Abs(days) }), PlainText.Instance);
+                // Whole days, rounded up while it is valid (9.9 days left reads "in 10 days"), and down once expired.
+                var left = (notAfter - now).TotalDays;
+                var expired = left < 0;
+                var days = expired ? (int)Math.Floor(-left) : (int)Math.Ceiling(left);
+                var title = catalog.Format(locale, new Message(expired ? "discovery.cert.title_expired" : "discovery.cert.title",
+                    new() { ["host"] = e.Name, ["days"] = days }), PlainText.Instance);
                 var detail = catalog.Format(locale, new Message("discovery.cert.detail",
                     new() { ["host"] = e.Name, ["date"] = notAfter.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) }), PlainText.Instance);
                 // Keyed by the expiry: the renewed certificate has a new one, so its next expiry is a new finding.
