@@ -8,7 +8,7 @@ namespace SpeBot.Core.Discovery;
 /// Section "GitHub": the webhook secret turns <c>POST /github/webhook</c> on, the token turns <c>/spe track</c> on, and
 /// Repos says which repository's events go to which workspace and channel. Absent: GitHub discovery is off.
 /// </summary>
-public sealed partial class GitHubOptions : IValidatableObject
+public sealed class GitHubOptions : IValidatableObject
 {
     public const string Section = "GitHub";
 
@@ -44,7 +44,7 @@ public sealed partial class GitHubOptions : IValidatableObject
         {
             var r = Repos[i];
             var at = $"GitHub:Repos:{i}";
-            if (!RepoPattern().IsMatch(r.Repo ?? ""))
+            if (!RepoPattern.IsMatch(r.Repo ?? ""))
                 yield return new ValidationResult($"{at}:Repo must be owner/repo or owner/* (got '{r.Repo}').");
             if (r.Platform is not ("slack" or "teams"))
                 yield return new ValidationResult($"{at}:Platform must be slack or teams (got '{r.Platform}').");
@@ -60,8 +60,7 @@ public sealed partial class GitHubOptions : IValidatableObject
             yield return new ValidationResult($"GitHub:ApiBaseUrl must be an absolute http(s) URL (got '{ApiBaseUrl}').");
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/(?:\*|[A-Za-z0-9._-]{1,100})$")]
-    private static partial Regex RepoPattern();
+    private static readonly Regex RepoPattern = new(@"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/(?:\*|[A-Za-z0-9._-]{1,100})$");
 }
 
 /// <summary>One repository mapping: where its discovered items go.</summary>

@@ -11,7 +11,7 @@ namespace SpeBot.Core.Discovery;
 /// <c>/spe track SPE-n owner/repo</c> (maintainers or the claimer): creates a GitHub issue for the item and links the two;
 /// the issue's webhooks then keep the item in step (closed → done, reopened → reopened).
 /// </summary>
-public sealed partial class TrackCommand(IGitHubIssues github, ItemStore items, ItemQueries queries, Discoveries discoveries,
+public sealed class TrackCommand(IGitHubIssues github, ItemStore items, ItemQueries queries, Discoveries discoveries,
                                          WorkspaceStore workspaces, MessageCatalog catalog) : ICommandHandler
 {
     public string Verb => "track";
@@ -19,7 +19,7 @@ public sealed partial class TrackCommand(IGitHubIssues github, ItemStore items, 
     public async Task<Reply> HandleAsync(CommandContext c, CancellationToken ct)
     {
         var args = c.Parsed.Args;
-        if (args.Count != 2 || !ItemRef.TryParse(args[0].Text, out var number) || !RepoName().IsMatch(args[1].Text)) return Reply.Text("help.track");
+        if (args.Count != 2 || !ItemRef.TryParse(args[0].Text, out var number) || !RepoName.IsMatch(args[1].Text)) return Reply.Text("help.track");
         if (!github.Enabled) return Reply.Text("track.off");
         var repo = args[1].Text;
         var item = await items.GetByNumberAsync(c.Workspace.Id, number, ct);
@@ -43,6 +43,5 @@ public sealed partial class TrackCommand(IGitHubIssues github, ItemStore items, 
         return Reply.Text("track.done", new() { ["ref"] = item.Ref, ["url"] = created.Url });
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")]
-    private static partial Regex RepoName();
+    private static readonly Regex RepoName = new(@"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$");
 }
