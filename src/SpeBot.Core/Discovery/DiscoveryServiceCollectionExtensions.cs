@@ -22,6 +22,7 @@ public static class DiscoveryServiceCollectionExtensions
         // The host replaces these with its network edges; core-only tests keep them off.
         services.TryAddSingleton<IGitHubIssues, NoGitHubIssues>();
         services.TryAddSingleton<ITlsProbe, NoTlsProbe>();
+        services.TryAddSingleton<IItemLinks, SourceLinks>();
 
         services.AddSingleton<ICommandHandler, MuteCommand>();
         services.AddSingleton<ICommandHandler, UnmuteCommand>();

@@ -12,7 +12,7 @@ namespace SpeBot.Core.Discovery;
 /// the issue's webhooks then keep the item in step (closed → done, reopened → reopened).
 /// </summary>
 public sealed class TrackCommand(IGitHubIssues github, ItemStore items, ItemQueries queries, Discoveries discoveries,
-                                         WorkspaceStore workspaces, MessageCatalog catalog) : ICommandHandler
+                                         WorkspaceStore workspaces, MessageCatalog catalog, IItemLinks links) : ICommandHandler
 {
     public string Verb => "track";
 
@@ -35,7 +35,7 @@ public sealed class TrackCommand(IGitHubIssues github, ItemStore items, ItemQuer
             ["detail"] = item.Detail ?? "",
             ["score"] = view.Score.ToString("0.##", CultureInfo.InvariantCulture),
             ["votes"] = item.Votes,
-            ["link"] = item.SourcePermalink ?? "",
+            ["link"] = await links.LinkAsync(item, ct) ?? "",
         }), PlainText.Instance);
         var created = await github.CreateIssueAsync(repo, $"{item.Ref}: {item.Title}", body, ct);
         if (!created.Ok) return Reply.Text("track.failed", new() { ["repo"] = repo, ["status"] = created.Status, ["error"] = created.Error ?? "" });

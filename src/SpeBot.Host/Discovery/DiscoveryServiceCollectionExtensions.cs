@@ -15,6 +15,8 @@ public static class DiscoveryHostExtensions
             .UseSocketsHttpHandler((h, _) => h.PooledConnectionLifetime = TimeSpan.FromMinutes(5))
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         services.AddSingleton<ITlsProbe, NetworkTlsProbe>();
+        // A tracked issue links back to the item's Slack card when Slack is on (AddSlack registered its Web API client).
+        if (builder.Configuration.GetSection(SpeBot.Host.Slack.SlackOptions.Section).Exists()) services.AddSingleton<IItemLinks, SlackItemLinks>();
         services.AddHostedService<WatchJob>();
         return builder;
     }

@@ -16,6 +16,7 @@ public sealed class TrackTests : DiscoveryHost
         await CommandTextAsync("maintainers add <@U111>");
         await ProposeAsync("Replace the deprecated filters in B2");
         await WaitForPostAsync("C100", "Replace the deprecated filters");
+        await SpeBotFactory.WaitUntilAsync(() => Query<long>("SELECT COUNT(*) FROM posted_messages").Single() > 0, what: "card recorded");
 
         var reply = await CommandTextAsync("track SPE-1 acme/web");
         Assert.Contains("Created https://github.com/acme/web/issues/42 for SPE-1", reply);
@@ -30,6 +31,9 @@ public sealed class TrackTests : DiscoveryHost
         var body = call.Body["body"]!.GetValue<string>();
         Assert.Contains("SPE item SPE-1 · score 1.33 · 0 votes", body);
         Assert.Contains("closing this issue marks SPE-1 done", body);
+        // The link back is the item's card in Slack.
+        var card = Query<(string Channel, string Ts)>("SELECT channel_id, message_id FROM posted_messages WHERE kind = 'item_card'").Single();
+        Assert.Contains($"https://example.slack.com/archives/{card.Channel}/p{card.Ts.Replace(".", "", StringComparison.Ordinal)}", body);
 
         Assert.Equal(("https://github.com/acme/web/issues/42", "github:issue:acme/web#42"),
             Query<(string, string)>("SELECT tracked_url, tracked_key FROM items").Single());
