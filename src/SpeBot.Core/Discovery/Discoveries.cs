@@ -38,11 +38,10 @@ public sealed class Discoveries(Database db, Proposals proposals, ItemStore item
         return (DiscoveryOutcome.Proposed, stored);
     }
 
-    /// <summary>The item a finding (or a tracked GitHub issue) belongs to.</summary>
-    public Task<Item?> FindAsync(long workspaceId, string key, CancellationToken ct = default) =>
-        db.ReadAsync(c => FindAsync(c, null, workspaceId, key, ct), ct);
-
-    /// <summary>Without a workspace, in any: a tracked issue's repository need not be mapped to the item's workspace.</summary>
+    /// <summary>
+    /// The item a finding (or a tracked GitHub issue) belongs to. Without a workspace, in any: a tracked issue's repository
+    /// need not be mapped to the item's workspace.
+    /// </summary>
     private static Task<Item?> FindAsync(DbConnection c, DbTransaction? tx, long? workspaceId, string key, CancellationToken ct) =>
         c.QueryFirstOrDefaultAsync<Item>(new CommandDefinition(
             $"{ItemStore.Select} WHERE (i.finding_key = @key OR i.tracked_key = @key) AND (@workspaceId IS NULL OR i.workspace_id = @workspaceId) ORDER BY i.id LIMIT 1",
