@@ -73,9 +73,12 @@ public sealed class Discoveries(Database db, Proposals proposals, ItemStore item
             return true;
         }, ct);
 
-    /// <summary>The signal changed without finishing the work (a PR closed unmerged): the card says so; the item stays as it is.</summary>
-    public Task<bool> NoteAsync(long? workspaceId, string key, string actor, string note, CancellationToken ct = default) =>
-        ChangeAsync(workspaceId, key, actor, $"finding_{note}", null, async (c, tx, item, now) =>
+    /// <summary>
+    /// The signal changed without finishing the work (a PR closed unmerged: <c>pr_closed</c>): the card says so; the item
+    /// stays as it is. A null note clears it (the PR reopened), logged as <paramref name="action"/>.
+    /// </summary>
+    public Task<bool> NoteAsync(long? workspaceId, string key, string actor, string? note, CancellationToken ct = default, string? action = null) =>
+        ChangeAsync(workspaceId, key, actor, action ?? $"finding_{note}", null, async (c, tx, item, now) =>
         {
             if (item.FindingNote == note) return false;
             await c.ExecuteAsync(new CommandDefinition("UPDATE items SET finding_note = @note, updated_at = @now WHERE id = @Id",

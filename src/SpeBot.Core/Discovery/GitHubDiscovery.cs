@@ -48,7 +48,10 @@ public sealed partial class GitHubDiscovery(IOptions<GitHubOptions> options, Wor
                 }), PlainText.Instance);
                 var item = new NewItem(ws.Id, Clip(pr.Title), platform.Wire(), pr.Author, "lifecycle",
                     Detail: detail, ChannelId: channel);
-                return Outcome((await discoveries.ProposeAsync(platform, item, new Finding(source, key, pr.Url), channel, ct)).Outcome);
+                var (outcome, _) = await discoveries.ProposeAsync(platform, item, new Finding(source, key, pr.Url), channel, ct);
+                if (outcome == DiscoveryOutcome.AlreadyKnown && pr.Action == "reopened"
+                    && await discoveries.NoteAsync(ws.Id, key, pr.Author, null, ct, action: "finding_pr_reopened")) return SignalOutcome.Updated;
+                return Outcome(outcome);
             case "closed" when pr.Merged:
                 return await discoveries.CompleteAsync(ws.Id, key, pr.MergedBy ?? pr.Author, pr.Url, ct) ? SignalOutcome.Updated : SignalOutcome.Ignored;
             case "closed":

@@ -83,6 +83,10 @@ public sealed class GitHubWebhookTests : DiscoveryHost
         item = Assert.Single(Items());
         Assert.Equal(("proposed", "pr_closed"), (item.Status, item.FindingNote));
         await WaitForPostAsync(Channel, "closed without merging", "chat.update");
+
+        await DeliverAsync("pull_request", GitHubWebhook.PullRequest("reopened", 30, "Update dependency chart.js to v5", author: "renovate[bot]"));
+        item = Assert.Single(Items());
+        Assert.Null(item.FindingNote);
     }
 
     [Fact]

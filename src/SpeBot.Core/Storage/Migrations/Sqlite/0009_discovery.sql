@@ -5,9 +5,10 @@ ALTER TABLE items ADD COLUMN finding_key TEXT;     -- e.g. 'github:pr:owner/repo
 ALTER TABLE items ADD COLUMN finding_note TEXT;    -- what the signal said since, as a catalog key suffix ('pr_closed')
 ALTER TABLE items ADD COLUMN tracked_url TEXT;     -- the GitHub issue /spe track created
 ALTER TABLE items ADD COLUMN tracked_key TEXT;     -- 'github:issue:owner/repo#34', so that issue's webhooks find the item
--- The same finding never makes a second item, open or closed: a closed one is reopened or left as decided.
-CREATE UNIQUE INDEX ux_items_finding ON items (workspace_id, finding_key) WHERE finding_key IS NOT NULL;
-CREATE UNIQUE INDEX ux_items_tracked ON items (workspace_id, tracked_key) WHERE tracked_key IS NOT NULL;
+-- The same finding never makes a second item, open or closed: a closed one is reopened or left as decided. The key
+-- leads, so a lookup by key alone (a tracked issue, whatever workspace) is an index search too.
+CREATE UNIQUE INDEX ux_items_finding ON items (finding_key, workspace_id) WHERE finding_key IS NOT NULL;
+CREATE UNIQUE INDEX ux_items_tracked ON items (tracked_key, workspace_id) WHERE tracked_key IS NOT NULL;
 
 -- Sources a workspace's maintainers silenced (/spe mute <source>).
 CREATE TABLE muted_sources (
