@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using SpeBot.Core.Commands;
+using SpeBot.Core.Discovery;
 using SpeBot.Core.Items;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SpeBot.Core.Outbox;
@@ -56,6 +57,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Oncall.Handoffs>();
         services.AddSingleton<Oncall.HandoffBuilder>();
         services.AddSingleton<IScheduledPost, Oncall.HandoffPost>();
+        services.AddDiscoveryCore();
 
         // The routing table: one line per verb.
         services.AddSingleton<ICommandHandler, Propose>();

@@ -1,4 +1,6 @@
 using SpeBot.Core;
+using SpeBot.Host.Discovery;
+using SpeBot.Host.GitHub;
 using SpeBot.Host.Health;
 using SpeBot.Host.Jobs;
 using SpeBot.Host.Slack;
@@ -12,11 +14,13 @@ builder.Services.AddJobs();
 builder.Services.AddSpeBotHealth();
 builder.AddSlack();
 builder.AddTeams();
+builder.AddDiscovery();
 
 var app = builder.Build();
 app.MapHealth();
 app.MapSlack();
 app.MapTeams();
+app.MapGitHub();
 app.Run();
 
 /// <summary>Entry point; public so WebApplicationFactory can host it in tests.</summary>

@@ -26,7 +26,7 @@ public sealed class OncallCommand(ShiftStore shifts) : ICommandHandler
 }
 
 /// <summary><c>/spe note &lt;text&gt;</c>: a shift note for the next handoff; <c>#toil</c> marks toil, a trailing "?" an open question.</summary>
-public sealed class NoteCommand(ShiftStore shifts) : ICommandHandler
+public sealed class NoteCommand(ShiftStore shifts, Discovery.ToilWatch toilWatch) : ICommandHandler
 {
     public const int MaxNote = 1000;
 
@@ -39,6 +39,8 @@ public sealed class NoteCommand(ShiftStore shifts) : ICommandHandler
         if (text.Length > MaxNote) return Reply.Text("note.too_long", new() { ["max"] = MaxNote, ["length"] = text.Length });
         var toil = text.Contains("#toil", StringComparison.OrdinalIgnoreCase);
         await shifts.AddNoteAsync(c.Workspace.Id, c.UserId, text, toil, ct);
+        if (toil && await toilWatch.NotedAsync(c.Command.Platform, c.Workspace, c.Command.ChannelId, text, ct) is { } proposed)
+            return Reply.Text("note.toil_proposed", new() { ["count"] = proposed.Count, ["ref"] = proposed.Item.Ref, ["title"] = proposed.Item.Title });
         return Reply.Text(toil ? "note.saved_toil" : "note.saved");
     }
 }

@@ -29,6 +29,13 @@ public sealed class Item
     public string? Evidence { get; init; }
     public string? DeclineReason { get; init; }
     public long? MergedInto { get; init; }
+    /// <summary>The discovery source that proposed it (Discovery.Sources); null for items people proposed.</summary>
+    public string? FoundBy { get; init; }
+    public string? FindingKey { get; init; }
+    /// <summary>What the signal said since (a catalog key suffix under card.finding.), e.g. a PR closed unmerged.</summary>
+    public string? FindingNote { get; init; }
+    public string? TrackedUrl { get; init; }
+    public string? TrackedKey { get; init; }
 
     /// <summary>Filled by queries that join votes; not a column.</summary>
     public int Votes { get; init; }

@@ -31,8 +31,9 @@ public sealed class Proposals(Database db, ItemStore items, OutboxStore outbox, 
         return result;
     }
 
-    private async Task<(Item Item, bool Created)> CreateAsync(DbConnection c, DbTransaction tx, Platform platform, NewItem item, string cardChannelId,
-                                                            CancellationToken ct)
+    /// <summary>The item and its card row inside the caller's transaction (discovery joins its own checks to it).</summary>
+    public async Task<(Item Item, bool Created)> CreateAsync(DbConnection c, DbTransaction tx, Platform platform, NewItem item, string cardChannelId,
+                                                           CancellationToken ct)
     {
         var (stored, created) = await items.CreateAsync(c, tx, item, ct);
         if (created)

@@ -98,8 +98,12 @@ public sealed class SlackRenderer(MessageCatalog catalog, IOptions<SpeBotOptions
 
         var context = new List<string> { T(locale, "card.meta", MetaArgs(item)) };
         if (item.Team is not null) context.Add(T(locale, "card.team", new() { ["team"] = item.Team }));
+        var sourceLabel = T(locale, item.FoundBy is null ? "card.source" : $"card.found.{item.FoundBy}");
         if (item.SourcePermalink is not null && Uri.TryCreate(item.SourcePermalink, UriKind.Absolute, out var link) && link.Scheme == Uri.UriSchemeHttps)
-            context.Add($"<{SlackText.EscapeText(link.AbsoluteUri).Replace("|", "%7C", StringComparison.Ordinal)}|{T(locale, "card.source")}>");
+            context.Add($"<{SlackText.EscapeText(link.AbsoluteUri).Replace("|", "%7C", StringComparison.Ordinal)}|{sourceLabel}>");
+        else if (item.FoundBy is not null) context.Add(sourceLabel);
+        if (item.TrackedUrl is not null && Uri.TryCreate(item.TrackedUrl, UriKind.Absolute, out var tracked) && tracked.Scheme == Uri.UriSchemeHttps)
+            context.Add($"<{SlackText.EscapeText(tracked.AbsoluteUri).Replace("|", "%7C", StringComparison.Ordinal)}|{T(locale, "card.tracked")}>");
         if (item.SourceAuthorId is not null) context.Add(T(locale, "card.source_by", new() { ["user"] = new UserRef(item.SourceAuthorId) }));
         blocks.Add(BlockKit.Context([.. context]));
 
@@ -109,6 +113,7 @@ public sealed class SlackRenderer(MessageCatalog catalog, IOptions<SpeBotOptions
             stats += "\n" + T(locale, item.Evidence is null ? "card.done" : "card.done_evidence", new() { ["user"] = new UserRef(item.DoneBy), ["evidence"] = item.Evidence });
         if (item is { State: ItemStatus.Declined, DeclineReason: not null })
             stats += "\n" + T(locale, "card.declined", new() { ["reason"] = item.DeclineReason });
+        if (item.FindingNote is not null) stats += "\n" + T(locale, $"card.finding.{item.FindingNote}");
         blocks.Add(BlockKit.Section(stats));
 
         blocks.Add(BlockKit.Actions(

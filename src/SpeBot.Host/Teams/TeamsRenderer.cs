@@ -71,8 +71,12 @@ public sealed class TeamsRenderer(MessageCatalog catalog, TeamsPeople people)
         }), style);
         if (item.Team is not null) meta += " · " + T(locale, new Message("card.team", new() { ["team"] = item.Team }), style);
         body.Add(AdaptiveCards.Text(meta, subtle: true));
+        var sourceLabel = T(locale, item.FoundBy is null ? "card.source" : $"card.found.{item.FoundBy}", style);
         if (item.SourcePermalink is not null && Uri.TryCreate(item.SourcePermalink, UriKind.Absolute, out var link) && link.Scheme == Uri.UriSchemeHttps)
-            body.Add(AdaptiveCards.Text($"[{T(locale, "card.source", style)}]({link.AbsoluteUri.Replace(")", "%29", StringComparison.Ordinal)})", subtle: true));
+            body.Add(AdaptiveCards.Text($"[{sourceLabel}]({link.AbsoluteUri.Replace(")", "%29", StringComparison.Ordinal)})", subtle: true));
+        else if (item.FoundBy is not null) body.Add(AdaptiveCards.Text(sourceLabel, subtle: true));
+        if (item.TrackedUrl is not null && Uri.TryCreate(item.TrackedUrl, UriKind.Absolute, out var tracked) && tracked.Scheme == Uri.UriSchemeHttps)
+            body.Add(AdaptiveCards.Text($"[{T(locale, "card.tracked", style)}]({tracked.AbsoluteUri.Replace(")", "%29", StringComparison.Ordinal)})", subtle: true));
 
         var stats = T(locale, new Message("card.stats", StatsArgs(view, locale, style)), style);
         if (item.ClaimedBy is not null && item.State != ItemStatus.Done) stats += "\n\n" + T(locale, new Message("card.claimed", new() { ["user"] = new UserRef(item.ClaimedBy) }), style);
@@ -80,6 +84,7 @@ public sealed class TeamsRenderer(MessageCatalog catalog, TeamsPeople people)
             stats += "\n\n" + T(locale, new Message(item.Evidence is null ? "card.done" : "card.done_evidence", new() { ["user"] = new UserRef(item.DoneBy), ["evidence"] = item.Evidence }), style);
         if (item is { State: ItemStatus.Declined, DeclineReason: not null })
             stats += "\n\n" + T(locale, new Message("card.declined", new() { ["reason"] = item.DeclineReason }), style);
+        if (item.FindingNote is not null) stats += "\n\n" + T(locale, $"card.finding.{item.FindingNote}", style);
         body.Add(AdaptiveCards.Text(stats));
         body.Add(AdaptiveCards.Text(T(locale, "teams.card.vote_hint", style), subtle: true, size: "Small"));
 
