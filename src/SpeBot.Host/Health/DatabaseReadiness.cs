@@ -1,3 +1,4 @@
+using Dapper;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SpeBot.Core.Storage;
 
@@ -8,7 +9,7 @@ namespace SpeBot.Host.Health;
 /// A schema behind the build means migrations have not run yet (or failed); ahead of it, a newer build migrated it and
 /// this one must not write. The description says which, never an exception's text (it may name paths).
 /// </summary>
-internal sealed class DatabaseReadiness(Migrator migrator) : IHealthCheck
+internal sealed class DatabaseReadiness(Database db, Migrator migrator) : IHealthCheck
 {
     private static readonly int Expected = Migrator.Embedded().Max(m => m.Version);
 
@@ -17,7 +18,10 @@ internal sealed class DatabaseReadiness(Migrator migrator) : IHealthCheck
         int version;
         try
         {
-            version = await migrator.CurrentVersionAsync(cancellationToken);
+            // A database no migration has touched yet has no schema_migrations table: version 0, reachable.
+            var migrated = await db.ReadAsync(c => c.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'", cancellationToken: cancellationToken)), cancellationToken);
+            version = migrated == 0 ? 0 : await migrator.CurrentVersionAsync(cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
