@@ -80,7 +80,7 @@ internal sealed partial class OutboxDispatcher(
     {
         // A child of the request that queued the row when its trace is known, so one trace shows the ack and the post.
         ActivityContext.TryParse(row.TraceParent, null, out var parent);
-        using var span = SpeBot.Core.Telemetry.Source.StartActivity("spebot.outbox.send", ActivityKind.Producer, parent);
+        using var span = SpeBot.Core.Telemetry.Source.StartActivity("spebot.outbox.send", ActivityKind.Internal, parent);
         span?.SetTag("spebot.platform", row.Platform);
         span?.SetTag("spebot.outbox.id", row.Id);
         span?.SetTag("spebot.outbox.kind", row.Kind);
