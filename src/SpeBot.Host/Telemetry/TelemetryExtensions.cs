@@ -28,12 +28,13 @@ public static class TelemetryExtensions
         builder.Services.AddSingleton<OutboxGauges>();
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("spebot"))
-            .WithMetrics(m => m.AddMeter(Meters).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddPrometheusExporter());
-        if (otlp)
-        {
-            otel.WithTracing(t => t.AddSpeBotTracing());
-            otel.UseOtlpExporter();
-        }
+            .WithMetrics(m =>
+            {
+                m.AddMeter(Meters).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddPrometheusExporter();
+                if (otlp) m.AddOtlpExporter();
+            });
+        // Traces and metrics only: log records stay on the console, since a log message may quote what someone typed.
+        if (otlp) otel.WithTracing(t => t.AddSpeBotTracing().AddOtlpExporter());
         return builder;
     }
 

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
 using SpeBot.Host.Telemetry;
@@ -104,4 +106,46 @@ public sealed class TraceTests : IAsyncLifetime
     }
 
     private List<Activity> Spans(ActivityTraceId trace) => [.. Snapshot().Where(s => s.TraceId == trace)];
+}
+
+/// <summary>Traces are recorded, and traces and metrics exported over OTLP, only when OTEL_EXPORTER_OTLP_ENDPOINT is set.</summary>
+public sealed class OtlpSwitchTests
+{
+    [Fact]
+    public void WithoutAnOtlpEndpointNoTracerProviderRecordsSpans()
+    {
+        using var factory = new SpeBotFactory(null);
+        factory.CreateClient();
+
+        Assert.Null(factory.Services.GetService<TracerProvider>());
+    }
+
+    [Fact]
+    public async Task WithAnOtlpEndpointTracesAndMetricsArePostedThere()
+    {
+        // A loopback OTLP/HTTP receiver that records which signal each export was.
+        var received = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var collector = builder.Build();
+        collector.MapPost("/v1/{signal}", (string signal) =>
+        {
+            received.Enqueue(signal);
+            return Microsoft.AspNetCore.Http.Results.Ok();
+        });
+        await collector.StartAsync();
+        var endpoint = collector.Urls.Single();
+        using var factory = new SpeBotFactory(null, new()
+        {
+            [TelemetryExtensions.OtlpEndpointKey] = endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "200",
+        });
+
+        (await factory.CreateClient().GetAsync("/healthz/not-here")).Dispose();
+        await SpeBotFactory.WaitUntilAsync(() => received.Contains("traces") && received.Contains("metrics"), what: "OTLP exports");
+
+        Assert.NotNull(factory.Services.GetService<TracerProvider>());
+    }
 }
