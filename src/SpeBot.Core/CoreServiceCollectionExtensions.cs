@@ -24,6 +24,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<WorkspaceStore>();
         services.AddSingleton<ItemStore>();
         services.AddSingleton<OutboxStore>();
+        services.AddSingleton<DeadLetters>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<PostedMessageStore>();
         services.AddSingleton<Proposals>();
@@ -91,6 +92,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ICommandHandler, OncallCommand>();
         services.AddSingleton<ICommandHandler, NoteCommand>();
         services.AddSingleton<ICommandHandler, HandoffCommand>();
+        services.AddSingleton<ICommandHandler, AdminOutbox>();
         services.AddSingleton<CommandRouter>();
         return services;
 

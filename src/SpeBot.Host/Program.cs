@@ -1,14 +1,20 @@
 using SpeBot.Core;
 using SpeBot.Host.Discovery;
 using SpeBot.Host.GitHub;
+using SpeBot.Host.Admin;
+using SpeBot.Host.Configuration;
 using SpeBot.Host.Health;
 using SpeBot.Host.Jobs;
 using SpeBot.Host.Slack;
 using SpeBot.Host.Teams;
+using SpeBot.Host.Telemetry;
 
-var builder = WebApplication.CreateBuilder(args);
+// "dotnet SpeBot.Host.dll migrate" and the other admin commands use the same configuration and services, without serving.
+var (adminCommand, hostArgs) = AdminCommandLine.Split(args);
+var builder = WebApplication.CreateBuilder(hostArgs);
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
 
+builder.AddTelemetry();
 builder.Services.AddSpeBotCore();
 builder.Services.AddJobs();
 builder.Services.AddSpeBotHealth();
@@ -17,11 +23,15 @@ builder.AddTeams();
 builder.AddDiscovery();
 
 var app = builder.Build();
+if (adminCommand is not null) return await AdminCommandLine.RunAsync(app, adminCommand, Console.Out, Console.Error);
+if (!StartupCheck.Passes(app, Console.Error)) return 1;
+app.MapTelemetry();
 app.MapHealth();
 app.MapSlack();
 app.MapTeams();
 app.MapGitHub();
 app.Run();
+return 0;
 
 /// <summary>Entry point; public so WebApplicationFactory can host it in tests.</summary>
 public partial class Program;

@@ -12,7 +12,7 @@ public sealed partial class CommandRouter
     private static readonly string[] HelpOrder =
         ["propose", "list", "top", "show", "search", "mine", "accept", "decline", "withdraw", "merge", "reopen", "claim", "release",
          "assign", "update", "done", "log", "pledge", "capacity", "digest", "retro", "oncall", "note", "handoff", "nudges", "schedule",
-         "schedules", "unschedule", "track", "watch", "watches", "unwatch", "mute", "unmute", "export", "maintainers", "lang", "help"];
+         "schedules", "unschedule", "track", "watch", "watches", "unwatch", "mute", "unmute", "export", "maintainers", "admin", "lang", "help"];
 
     private readonly Dictionary<string, ICommandHandler> _handlers;
     private readonly WorkspaceStore _workspaces;
@@ -32,6 +32,7 @@ public sealed partial class CommandRouter
 
     public async Task<Reply> DispatchAsync(ChatCommand command, CancellationToken ct)
     {
+        using var span = Telemetry.Source.StartActivity("spebot.command");
         var parsed = CommandText.Parse(command.Text);
         var (workspace, locale) = await _workspaces.ContextAsync(command.Platform, command.WorkspaceExternalId, command.UserId, command.LocaleHint, ct);
 
@@ -48,7 +49,12 @@ public sealed partial class CommandRouter
         {
             reply = Help(parsed.Verb == "help" ? null : parsed.Verb);
         }
-        LogHandled(command.Platform, parsed.Verb, reply.Lines.FirstOrDefault()?.Key ?? (reply.Form is null ? "items" : "form"));
+        var outcome = reply.Lines.FirstOrDefault()?.Key ?? (reply.Form is null ? "items" : "form");
+        // Only a verb SpeBot knows names the span: an unknown one is whatever the person typed.
+        span?.SetTag("spebot.platform", command.Platform.Wire());
+        span?.SetTag("spebot.command.verb", _handlers.ContainsKey(parsed.Verb) || parsed.Verb == "help" ? parsed.Verb : "unknown");
+        span?.SetTag("spebot.command.outcome", outcome);
+        LogHandled(command.Platform, parsed.Verb, outcome);
         return reply.Locale is null ? reply with { Locale = locale } : reply;
     }
 

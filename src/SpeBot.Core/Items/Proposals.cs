@@ -14,7 +14,7 @@ public sealed class Proposals(Database db, ItemStore items, OutboxStore outbox, 
     public async Task<(Item Item, bool Created)> SubmitAsync(Platform platform, NewItem item, string cardChannelId, CancellationToken ct)
     {
         var result = await db.WriteAsync((c, tx) => CreateAsync(c, tx, platform, item, cardChannelId, ct), ct);
-        if (result.Created) signal.Notify();
+        if (result.Created) Created(platform);
         return result;
     }
 
@@ -27,8 +27,14 @@ public sealed class Proposals(Database db, ItemStore items, OutboxStore outbox, 
         var result = await db.WriteAsync(async (c, tx) => await inbox.TryRecordAsync(c, tx, platform, eventKey, ct)
             ? await CreateAsync(c, tx, platform, item, cardChannelId, ct)
             : ((Item Item, bool Created)?)null, ct);
-        if (result is { Created: true }) signal.Notify();
+        if (result is { Created: true }) Created(platform);
         return result;
+    }
+
+    private void Created(Platform platform)
+    {
+        signal.Notify();
+        Telemetry.Proposals.Add(1, Telemetry.PlatformTag(platform));
     }
 
     /// <summary>The item and its card row inside the caller's transaction (discovery joins its own checks to it).</summary>

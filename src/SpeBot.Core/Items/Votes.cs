@@ -71,6 +71,7 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
             return new ReactionResult(ReactionOutcome.Ignored);
         }, ct);
         if (outcome.Outcome is ReactionOutcome.VoteAdded or ReactionOutcome.VoteRemoved or ReactionOutcome.CaptureQueued) signal.Notify();
+        if (outcome.Outcome is ReactionOutcome.VoteAdded or ReactionOutcome.VoteRemoved) Counted(r.Platform, outcome.Outcome == ReactionOutcome.VoteAdded);
         return outcome;
     }
 
@@ -136,7 +137,7 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
                 var current = await c.QuerySingleAsync<Item>(new CommandDefinition($"{ItemStore.Select} WHERE i.id = @itemId", new { itemId }, tx, cancellationToken: ct));
                 var has = await c.ExecuteScalarAsync<long>(new CommandDefinition(
                     "SELECT COUNT(*) FROM votes WHERE item_id = @itemId AND voter_id = @userId", new { itemId, userId }, tx, cancellationToken: ct)) > 0;
-                return (current, has);
+                return (Item: current, Voted: has, Changed: false);
             }
             var removed = await c.ExecuteAsync(new CommandDefinition(
                 "DELETE FROM votes WHERE item_id = @itemId AND voter_id = @userId", new { itemId, userId }, tx, cancellationToken: ct));
@@ -149,9 +150,13 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
             await items.AppendEventAsync(c, tx, itemId, userId, removed == 0 ? "voted" : "unvoted", "button", platform.Wire(), channelId, ct);
             var item = await c.QuerySingleAsync<Item>(new CommandDefinition($"{ItemStore.Select} WHERE i.id = @itemId", new { itemId }, tx, cancellationToken: ct));
             await cards.EnqueueAsync(c, tx, platform, item.WorkspaceId, itemId, ct);
-            return (item, removed == 0);
+            return (Item: item, Voted: removed == 0, Changed: true);
         }, ct);
         signal.Notify();
-        return result;
+        if (result.Changed) Counted(platform, result.Voted);
+        return (result.Item, result.Voted);
     }
+
+    private static void Counted(Platform platform, bool added) =>
+        Telemetry.Votes.Add(1, Telemetry.PlatformTag(platform), new("spebot.vote.change", added ? "added" : "removed"));
 }

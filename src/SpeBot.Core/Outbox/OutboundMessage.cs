@@ -94,6 +94,8 @@ public sealed class OutboxRow
     public long Version { get; init; }
     public int Attempts { get; init; }
     public string? ExternalId { get; init; }
+    /// <summary>W3C traceparent of the request that queued the row, while traces are exported.</summary>
+    public string? TraceParent { get; init; }
     /// <summary>pending, sent or dead; filled by lookups, not by claims (claimed rows are pending).</summary>
     public string Status { get; init; } = "pending";
 

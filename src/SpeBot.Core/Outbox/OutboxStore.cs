@@ -16,25 +16,30 @@ public sealed class OutboxStore(Database db, TimeProvider clock)
         // sender reads, and not writing it keeps a burst of votes on many cards from rewriting one page per card.
         await c.RunAsync(tx, m.Coalesce ? InsertCoalescing : InsertOnce, ct,
             ("@platform", m.Platform.Wire()), ("@workspaceId", m.WorkspaceId), ("@channelId", m.ChannelId), ("@kind", m.Kind),
-            ("@body", m.Body.Serialize()), ("@dedupeKey", m.DedupeKey), ("@due", Iso.Of(now + m.Delay)), ("@now", Iso.Of(now)));
+            ("@body", m.Body.Serialize()), ("@dedupeKey", m.DedupeKey), ("@due", Iso.Of(now + m.Delay)), ("@now", Iso.Of(now)),
+            ("@trace", TraceParent()));
     }
 
+    /// <summary>The queuing request's span while traces are exported (the send span becomes its child); else nothing.</summary>
+    private static string? TraceParent() =>
+        Telemetry.Source.HasListeners() && System.Diagnostics.Activity.Current is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C } a ? a.Id : null;
+
     private const string InsertOnce = """
-        INSERT INTO outbox (platform, workspace_id, channel_id, kind, body, dedupe_key, status, next_attempt_at, created_at)
-        VALUES (@platform, @workspaceId, @channelId, @kind, @body, @dedupeKey, 'pending', @due, @now)
+        INSERT INTO outbox (platform, workspace_id, channel_id, kind, body, dedupe_key, status, next_attempt_at, created_at, trace_parent)
+        VALUES (@platform, @workspaceId, @channelId, @kind, @body, @dedupeKey, 'pending', @due, @now, @trace)
         ON CONFLICT (dedupe_key) DO NOTHING
         """;
 
     private const string InsertCoalescing = """
-        INSERT INTO outbox (platform, workspace_id, channel_id, kind, body, dedupe_key, status, next_attempt_at, created_at)
-        VALUES (@platform, @workspaceId, @channelId, @kind, @body, @dedupeKey, 'pending', @due, @now)
+        INSERT INTO outbox (platform, workspace_id, channel_id, kind, body, dedupe_key, status, next_attempt_at, created_at, trace_parent)
+        VALUES (@platform, @workspaceId, @channelId, @kind, @body, @dedupeKey, 'pending', @due, @now, @trace)
         ON CONFLICT (dedupe_key) DO UPDATE SET
           body = excluded.body,
           version = outbox.version + 1,
           attempts = CASE WHEN outbox.status = 'pending' THEN outbox.attempts ELSE 0 END,
           next_attempt_at = CASE WHEN outbox.status = 'pending' AND outbox.next_attempt_at < excluded.next_attempt_at
                                  THEN outbox.next_attempt_at ELSE excluded.next_attempt_at END,
-          status = 'pending', last_error = NULL
+          status = 'pending', last_error = NULL, trace_parent = excluded.trace_parent
         WHERE NOT (outbox.status = 'pending' AND outbox.locked_until IS NULL AND outbox.last_error IS NULL
                    AND outbox.body = excluded.body AND outbox.next_attempt_at <= excluded.next_attempt_at)
         """;
@@ -73,7 +78,7 @@ public sealed class OutboxStore(Database db, TimeProvider clock)
         return (await db.WriteAsync((c, tx) => c.QueryAsync<OutboxRow>(new CommandDefinition("""
             UPDATE outbox SET locked_until = @lease
             WHERE id IN @candidates AND status = 'pending' AND (locked_until IS NULL OR locked_until <= @now)
-            RETURNING id, platform, workspace_id, channel_id, kind, body, dedupe_key, version, attempts, external_id
+            RETURNING id, platform, workspace_id, channel_id, kind, body, dedupe_key, version, attempts, external_id, trace_parent
             """, new { args.now, args.lease, candidates }, tx, cancellationToken: ct)), ct)).OrderBy(r => r.Id).ToList();
     }
 
@@ -99,23 +104,26 @@ public sealed class OutboxStore(Database db, TimeProvider clock)
             """, new { row.Id, error }, tx, cancellationToken: ct)), ct);
 
     /// <summary>
-    /// Forgets what no retry can need any more: sent rows and processed platform event ids older than
-    /// <paramref name="age"/> (Slack retries for at most a day with Delayed Events; Teams within minutes).
-    /// Dead rows stay until someone looks at them.
+    /// Forgets what no retry can need any more: sent rows older than <paramref name="age"/> and processed platform
+    /// event ids older than <paramref name="inboxAge"/> (default the same; Slack retries for at most a day with Delayed
+    /// Events, Teams within minutes). Dead rows stay until someone looks at them.
     /// </summary>
-    public Task<int> PruneAsync(TimeSpan age, CancellationToken ct = default)
+    public Task<int> PruneAsync(TimeSpan age, CancellationToken ct = default, TimeSpan? inboxAge = null)
     {
-        var before = Iso.Of(clock.GetUtcNow() - age);
+        var now = clock.GetUtcNow();
+        var before = Iso.Of(now - age);
+        var inboxBefore = Iso.Of(now - (inboxAge ?? age));
         return db.WriteAsync(async (c, tx) =>
             await c.ExecuteAsync(new CommandDefinition("DELETE FROM outbox WHERE status = 'sent' AND sent_at < @before", new { before }, tx, cancellationToken: ct))
-            + await c.ExecuteAsync(new CommandDefinition("DELETE FROM inbox WHERE received_at < @before", new { before }, tx, cancellationToken: ct)), ct);
+            + await c.ExecuteAsync(new CommandDefinition("DELETE FROM inbox WHERE received_at < @inboxBefore", new { inboxBefore }, tx, cancellationToken: ct)), ct);
     }
 
     public Task<OutboxStats> StatsAsync(CancellationToken ct = default) =>
         db.ReadAsync(c => c.QuerySingleAsync<OutboxStats>(new CommandDefinition("""
             SELECT (SELECT COUNT(*) FROM outbox WHERE status = 'pending') AS pending,
-                   (SELECT COUNT(*) FROM outbox WHERE status = 'dead') AS dead
-            """, cancellationToken: ct)), ct);
+                   (SELECT COUNT(*) FROM outbox WHERE status = 'dead') AS dead,
+                   (SELECT MIN(created_at) FROM outbox WHERE status = 'pending' AND next_attempt_at <= @now) AS oldest_due_at
+            """, new { now = Iso.Of(clock.GetUtcNow()) }, cancellationToken: ct)), ct);
 
     /// <summary>
     /// An update whose message is not posted: while the post itself is still queued the update waits for it;
@@ -136,4 +144,6 @@ public sealed class OutboxStats
 {
     public long Pending { get; init; }
     public long Dead { get; init; }
+    /// <summary>When the oldest row that is due now was queued; null when nothing is waiting.</summary>
+    public DateTimeOffset? OldestDueAt { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using SpeBot.Core.Outbox;
 using SpeBot.Core.Storage;
@@ -31,7 +32,19 @@ public sealed partial class ScheduleRunner(
 {
     private readonly Dictionary<string, IScheduledPost> _posts = posts.ToDictionary(p => p.Kind, StringComparer.Ordinal);
 
-    public async Task<RunOutcome> RunAsync(long scheduleId, CancellationToken ct)
+    public async Task<RunOutcome> RunAsync(long scheduleId, CancellationToken ct) => await RunAsync(scheduleId, catchUp: false, ct);
+
+    private async Task<RunOutcome> RunAsync(long scheduleId, bool catchUp, CancellationToken ct)
+    {
+        using var span = Telemetry.Source.StartActivity("spebot.schedule.fire");
+        span?.SetTag("spebot.schedule.id", scheduleId);
+        span?.SetTag("spebot.schedule.catch_up", catchUp);
+        var outcome = await RunOnceAsync(scheduleId, catchUp, ct);
+        span?.SetTag("spebot.schedule.outcome", outcome.ToString());
+        return outcome;
+    }
+
+    private async Task<RunOutcome> RunOnceAsync(long scheduleId, bool catchUp, CancellationToken ct)
     {
         var schedule = await schedules.GetAsync(scheduleId, ct);
         if (schedule is not { Enabled: true } || !_posts.TryGetValue(schedule.Kind, out var post)) return RunOutcome.Gone;
@@ -47,6 +60,10 @@ public sealed partial class ScheduleRunner(
         }, ct);
         if (!claimed) return RunOutcome.AlreadyClaimed;
         signal.Notify();
+        var kind = new KeyValuePair<string, object?>("spebot.schedule.kind", schedule.Kind);
+        Telemetry.ScheduleFires.Add(1, kind);
+        if (catchUp) Telemetry.ScheduleMisses.Add(1, kind);
+        Activity.Current?.SetTag("spebot.schedule.kind", schedule.Kind);
         await post.AfterCommitAsync(schedule, period, ct);
         LogPosted(schedule.Id, schedule.Kind, Iso.Of(period.At));
         return RunOutcome.Posted;
@@ -58,7 +75,7 @@ public sealed partial class ScheduleRunner(
         var ran = 0;
         foreach (var s in await schedules.EnabledAsync(ct))
         {
-            if (await RunAsync(s.Id, ct) == RunOutcome.Posted) ran++;
+            if (await RunAsync(s.Id, catchUp: true, ct) == RunOutcome.Posted) ran++;
         }
         return ran;
     }

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SpeBot.Core.Storage;
 
 namespace SpeBot.Host.Health;
@@ -8,11 +11,22 @@ public static class HealthEndpoints
     {
         services.AddSingleton<PlatformStatus>();
         services.AddSingleton<OutboxBacklog>();
+        // Readiness: every check tagged "ready" (the database here; Socket Mode adds its connection when configured).
+        services.AddHealthChecks().AddCheck<DatabaseReadiness>("database", tags: [ReadyTag]);
         return services;
     }
 
+    public const string ReadyTag = "ready";
+
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
+        // /healthz is liveness (the process answers); /readyz says whether to send it traffic: 503 until every
+        // "ready"-tagged check passes.
+        app.MapHealthChecks("/readyz", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResponseWriter = WriteReadinessAsync,
+        });
         app.MapGet("/healthz", async (Migrator migrator, OutboxBacklog outbox, PlatformStatus platforms, CancellationToken ct) =>
         {
             try
@@ -29,6 +43,17 @@ public static class HealthEndpoints
             }
         });
         return app;
+    }
+
+    private static Task WriteReadinessAsync(HttpContext http, Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport report)
+    {
+        http.Response.ContentType = "application/json";
+        var body = new
+        {
+            status = report.Status == HealthStatus.Healthy ? "ready" : "unavailable",
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString().ToLowerInvariant(), description = e.Value.Description }),
+        };
+        return http.Response.WriteAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web));
     }
 
     internal sealed record HealthReport(string Status, DatabaseHealth Database, PlatformsHealth Platforms, OutboxHealth? Outbox);

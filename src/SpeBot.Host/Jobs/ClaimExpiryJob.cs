@@ -7,14 +7,13 @@ namespace SpeBot.Host.Jobs;
 
 /// <summary>
 /// Hourly housekeeping: releases claims with no update for SpeBot:ClaimExpiryDays (telling each claimer) and
-/// prunes sent outbox rows and processed event ids older than a week, so the tables stay small.
+/// prunes sent outbox rows and processed event ids older than their Retention settings, so the tables stay small.
 /// </summary>
 internal sealed partial class ClaimExpiryJob(Lifecycle lifecycle, OutboxStore outbox, TimeProvider clock, IOptions<SpeBotOptions> options,
-                                             ILogger<ClaimExpiryJob> log)
+                                             IOptions<RetentionOptions> retention, ILogger<ClaimExpiryJob> log)
     : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
-    public static readonly TimeSpan RetainFor = TimeSpan.FromDays(7);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -25,7 +24,8 @@ internal sealed partial class ClaimExpiryJob(Lifecycle lifecycle, OutboxStore ou
             {
                 var released = await lifecycle.ExpireClaimsAsync(TimeSpan.FromDays(options.Value.ClaimExpiryDays), stoppingToken);
                 if (released > 0) LogReleased(released);
-                await outbox.PruneAsync(RetainFor, stoppingToken);
+                var keep = retention.Value;
+                await outbox.PruneAsync(TimeSpan.FromDays(keep.SentOutboxDays), stoppingToken, TimeSpan.FromDays(keep.InboxDays));
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

@@ -10,6 +10,7 @@ public static class JobsServiceCollectionExtensions
         // Order matters: the schema is in place before anything else starts.
         services.AddHostedService<DatabaseStartup>();
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddHostedService<ClaimExpiryJob>();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
@@ -77,6 +78,13 @@ internal sealed partial class OutboxDispatcher(
 
     internal async Task DeliverAsync(OutboxRow row, CancellationToken ct)
     {
+        // A child of the request that queued the row when its trace is known, so one trace shows the ack and the post.
+        ActivityContext.TryParse(row.TraceParent, null, out var parent);
+        using var span = SpeBot.Core.Telemetry.Source.StartActivity("spebot.outbox.send", ActivityKind.Internal, parent);
+        span?.SetTag("spebot.platform", row.Platform);
+        span?.SetTag("spebot.outbox.id", row.Id);
+        span?.SetTag("spebot.outbox.kind", row.Kind);
+        span?.SetTag("spebot.outbox.attempt", row.Attempts + 1);
         SendResult result;
         try
         {
@@ -95,6 +103,8 @@ internal sealed partial class OutboxDispatcher(
         {
             result = new SendResult.Transient(e.GetType().Name + ": " + e.Message);
         }
+        span?.SetTag("spebot.outbox.result", result.GetType().Name);
+        if (result is SendResult.Transient or SendResult.Permanent) span?.SetStatus(ActivityStatusCode.Error);
         await ApplyAsync(row, result, ct);
     }
 
@@ -172,6 +182,6 @@ internal sealed partial class OutboxDispatcher(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox row {Id} ({Kind}) attempt {Attempt} failed; retrying in {Seconds:0.#} s: {Error}")]
     private partial void LogRetry(long id, string kind, int attempt, double seconds, string error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox row {Id} ({Kind}) to {Platform}/{Channel} is dead: {Error}. Fix the cause, then set its status back to 'pending' to resend.")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox row {Id} ({Kind}) to {Platform}/{Channel} is dead: {Error}. Fix the cause, then resend it with 'outbox retry {Id}'.")]
     private partial void LogDead(long id, string kind, string platform, string channel, string error);
 }

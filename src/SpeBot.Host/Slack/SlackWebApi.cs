@@ -185,6 +185,7 @@ public sealed partial class SlackWebApi
                 {
                     var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(60);
                     _pausedUntil[method] = _clock.GetUtcNow() + wait;
+                    SpeBot.Core.Telemetry.RateLimited.Add(1, new("spebot.platform", "slack"), new("spebot.api.method", method));
                     LogRateLimited(method, wait.TotalSeconds);
                     throw new SlackRateLimitedException(method, wait);
                 }
@@ -201,6 +202,7 @@ public sealed partial class SlackWebApi
                 if (node["ok"]?.GetValue<bool>() != true)
                 {
                     var error = node["error"]?.GetValue<string>() ?? "unknown_error";
+                    Failed(method, error);
                     LogFailed(method, error);
                     throw new SlackApiException(method, error);
                 }
@@ -210,13 +212,21 @@ public sealed partial class SlackWebApi
                                       || e is JsonException)
             {
                 if (!idempotent || attempt >= IdempotentRetries)
+                {
+                    Failed(method, e is HttpRequestException { StatusCode: { } status } ? ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture)
+                        : e is TaskCanceledException ? "timeout" : e.GetType().Name);
                     throw new SlackTransportException(method, e is TaskCanceledException ? "timeout" : e.Message, e);
+                }
                 var delay = TimeSpan.FromMilliseconds(200 * Math.Pow(3, attempt) * (0.5 + Random.Shared.NextDouble()));
                 LogRetrying(method, attempt + 1, e.Message);
                 await Task.Delay(delay, _clock, ct);
             }
         }
     }
+
+    /// <summary>Slack's error codes are a fixed vocabulary (channel_not_found, not_in_channel…), safe as an attribute.</summary>
+    private static void Failed(string method, string error) =>
+        SpeBot.Core.Telemetry.ApiErrors.Add(1, new("spebot.platform", "slack"), new("spebot.api.method", method), new("error.type", error));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Slack {Method} answered ok:false with {Error}")]
     private partial void LogFailed(string method, string error);

@@ -70,6 +70,12 @@ public sealed partial class BotConnectorClient(HttpClient http, TimeProvider clo
             // Error pages from proxies are not JSON; the status code says enough.
         }
         if (response.IsSuccessStatusCode) return json;
+        // Counted by operation (the verb), never by path: a path carries conversation ids.
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            SpeBot.Core.Telemetry.RateLimited.Add(1, new("spebot.platform", "teams"), new("spebot.api.method", method.Method));
+        else
+            SpeBot.Core.Telemetry.ApiErrors.Add(1, new("spebot.platform", "teams"), new("spebot.api.method", method.Method),
+                new("error.type", ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var retryAfter = response.Headers.RetryAfter?.Delta
             ?? (response.Headers.RetryAfter?.Date is { } at ? at - clock.GetUtcNow() : null);
         throw new ConnectorException(response.StatusCode, json?["error"]?["code"]?.GetValue<string>(), retryAfter);

@@ -62,4 +62,46 @@ public sealed class OutboxPruneTests
         var left = await t.Db.ReadAsync(c => c.QueryAsync<string>("SELECT dedupe_key FROM outbox ORDER BY dedupe_key"));
         Assert.Equal(["b", "c"], left);
     }
+
+    [Fact]
+    public async Task SentRowsAndEventIdsFollowTheirOwnRetention()
+    {
+        using var t = new TestDatabase();
+        var ws = await t.Workspaces.EnsureAsync(Platform.Slack, "T1");
+        await t.Db.WriteAsync(async (c, tx) =>
+        {
+            await c.ExecuteAsync("""
+                INSERT INTO outbox (platform, workspace_id, channel_id, kind, body, dedupe_key, status, next_attempt_at, created_at, sent_at)
+                VALUES ('slack', @Id, 'C1', 'notice', '{}', 'sent', 'sent', @now, @now, @now)
+                """, new { ws.Id, now = SpeBot.Core.Storage.Iso.Of(t.Clock.GetUtcNow()) }, tx);
+            await new SpeBot.Core.Events.Inbox(t.Clock).TryRecordAsync(c, tx, Platform.Slack, "Ev1", default);
+            return 0;
+        });
+        t.Clock.Advance(TimeSpan.FromDays(3));
+
+        // Sent rows kept 2 days, event ids 5: only the sent row goes.
+        Assert.Equal(1, await t.Outbox.PruneAsync(TimeSpan.FromDays(2), default, inboxAge: TimeSpan.FromDays(5)));
+        Assert.Equal(1, await t.Db.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inbox")));
+        t.Clock.Advance(TimeSpan.FromDays(3));
+        Assert.Equal(1, await t.Outbox.PruneAsync(TimeSpan.FromDays(2), default, inboxAge: TimeSpan.FromDays(5)));
+        Assert.Equal(0, await t.Db.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inbox")));
+    }
+
+    [Fact]
+    public async Task StatsGiveWhenTheOldestDueRowWasQueuedAndIgnoreRowsNotDueYet()
+    {
+        using var t = new TestDatabase();
+        var ws = await t.Workspaces.EnsureAsync(Platform.Slack, "T1");
+        var queuedAt = t.Clock.GetUtcNow();
+        await t.Outbox.EnqueueAloneAsync(t.Db, new SpeBot.Core.Outbox.OutboundMessage(Platform.Slack, ws.Id, "C1", SpeBot.Core.Outbox.OutboxKinds.Notice,
+            new SpeBot.Core.Outbox.OutboundBody { Key = "help.more" }, "due"));
+        t.Clock.Advance(TimeSpan.FromSeconds(30));
+        await t.Outbox.EnqueueAloneAsync(t.Db, new SpeBot.Core.Outbox.OutboundMessage(Platform.Slack, ws.Id, "C2", SpeBot.Core.Outbox.OutboxKinds.Notice,
+            new SpeBot.Core.Outbox.OutboundBody { Key = "help.more" }, "later", Delay: TimeSpan.FromHours(1)));
+
+        var stats = await t.Outbox.StatsAsync();
+
+        Assert.Equal(2, stats.Pending);
+        Assert.Equal(queuedAt, stats.OldestDueAt);
+    }
 }

@@ -55,8 +55,8 @@ public sealed class MigrationTests : IDisposable
         await _migrator.MigrateAsync();
 
         var rows = (await MigrationRowsAsync()).ToList();
-        Assert.Equal([(1L, "0001_init"), (2L, "0002_retro_handoff"), (3L, "0003_drop_outbox_due")], rows.Take(3).Select(r => (r.Version, r.Name)));
-        Assert.Contains((9L, "0009_discovery"), rows.Select(r => (r.Version, r.Name)));
+        Assert.Equal([(1L, "0001_init"), (2L, "0002_retro_handoff"), (3L, "0003_drop_outbox_due"), (8L, "0008_outbox_trace"), (9L, "0009_discovery")],
+            rows.Where(r => r.Version is <= 3 or 8 or 9).Select(r => (r.Version, r.Name)));
         Assert.Equal(Migrator.Embedded().Select(m => (long)m.Version), rows.Select(r => r.Version));
         Assert.All(rows, r => Assert.Equal("2026-11-02T09:00:00.000Z", r.AppliedAt));
         Assert.Equal(Migrator.Embedded().Max(m => m.Version), await _migrator.CurrentVersionAsync());
