@@ -1,4 +1,5 @@
 using SpeBot.Core;
+using SpeBot.Core.Discovery;
 using SpeBot.Core.Oncall;
 using SpeBot.Core.Retro;
 using SpeBot.Core.Schedules;
@@ -29,6 +30,9 @@ public static class OptionSections
         (RetentionOptions.Section, typeof(RetentionOptions)),
         (SlackOptions.Section, typeof(SlackOptions)),
         (TeamsOptions.Section, typeof(TeamsOptions)),
+        (GitHubOptions.Section, typeof(GitHubOptions)),
+        (WatchOptions.Section, typeof(WatchOptions)),
+        (ToilOptions.Section, typeof(ToilOptions)),
     ];
 
     /// <summary>Keys the host itself reads (ASP.NET Core and logging), outside any SpeBot options class.</summary>

@@ -77,6 +77,12 @@ public sealed partial class ExampleConfigurationTests
         {
             var key = $"{prefix}:{p.Name}";
             var t = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
+            // A map (GitHub:Labels) is one option whose keys are the user's own words.
+            if (typeof(IDictionary).IsAssignableFrom(t))
+            {
+                yield return key;
+                continue;
+            }
             var element = t.IsArray ? t.GetElementType()! : t.IsGenericType && typeof(IEnumerable).IsAssignableFrom(t) ? t.GetGenericArguments()[0] : null;
             var inner = element ?? t;
             if (IsLeaf(inner)) yield return key;
@@ -90,8 +96,16 @@ public sealed partial class ExampleConfigurationTests
     {
         var json = JsonNode.Parse(RepoFiles.Read("appsettings.example.json"))!.AsObject();
         return json.Where(p => !OptionSections.HostKeys.Contains(p.Key, StringComparer.Ordinal))
-            .SelectMany(p => Flatten(p.Value, p.Key)).Distinct().Order(StringComparer.Ordinal);
+            .SelectMany(p => Flatten(p.Value, p.Key)).Select(MapKey).Distinct().Order(StringComparer.Ordinal);
     }
+
+    /// <summary>"GitHub:Labels:spe" is an entry of the map option "GitHub:Labels".</summary>
+    private static string MapKey(string key) =>
+        MapOptions.Value.FirstOrDefault(m => key.StartsWith(m + ":", StringComparison.Ordinal)) ?? key;
+
+    private static readonly Lazy<string[]> MapOptions = new(() => OptionSections.All
+        .SelectMany(s => s.Options.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => typeof(IDictionary).IsAssignableFrom(p.PropertyType)).Select(p => $"{s.Section}:{p.Name}")).ToArray());
 
     private static IEnumerable<string> Flatten(JsonNode? node, string prefix) => node switch
     {

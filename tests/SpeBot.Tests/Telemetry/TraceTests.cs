@@ -80,7 +80,7 @@ public sealed class TraceTests : IAsyncLifetime
         await SpeBotFactory.WaitUntilAsync(() => Spans(trace).Any(s => s.DisplayName == "spebot.outbox.send"), what: "outbox send span");
         Activity.Current = null;
         var http = _factory.Services.GetRequiredService<IHttpClientFactory>().CreateClient(SpeBot.Host.Slack.SlackSender.ResponseUrlClient);
-        (await http.PostAsync(_slack.ResponseUrl(ResponseUrlMarker), new StringContent("{}"))).EnsureSuccessStatusCode();
+        (await http.PostAsync(_slack.ResponseUrl(ResponseUrlMarker), new StringContent("""{"text":"a late answer"}"""))).EnsureSuccessStatusCode();
         await SpeBotFactory.WaitUntilAsync(() => Snapshot().Any(s => s.Kind == ActivityKind.Client && s.ParentSpanId == default),
             what: "response_url client span");
 
