@@ -26,6 +26,7 @@ internal sealed partial class SocketModeConnection : IAsyncDisposable
     private readonly ILogger _log;
     private Task _reading = Task.CompletedTask;
     private bool _counted;
+    private bool _retiring;
 
     public SocketModeConnection(int id, TimeSpan ping, Func<SocketModeFrame, Task<SlackAck>> dispatch, SocketModeStatus status, ILogger log)
     {
@@ -52,8 +53,8 @@ internal sealed partial class SocketModeConnection : IAsyncDisposable
         await _ws.ConnectAsync(url, limit.Token);
         _reading = Task.Run(ReadAsync, CancellationToken.None);
         await _hello.Task.WaitAsync(limit.Token);
-        // A socket that closed right after its hello is not up.
-        if (_ended.Task.IsCompleted) throw new WebSocketException("Slack closed the socket right after hello");
+        // A socket that closed right after its hello is not up (a disconnect frame this early is handled by the caller).
+        if (_ended.Task is { IsCompleted: true, Result: Dropped }) throw new WebSocketException("Slack closed the socket right after hello");
     }
 
     private async Task ReadAsync()
@@ -123,7 +124,19 @@ internal sealed partial class SocketModeConnection : IAsyncDisposable
                 _ended.TrySetResult(frame.Reason ?? "warning");
                 break;
             case { IsEnvelope: true }:
-                Track(HandleAsync(frame));
+                lock (_gate)
+                {
+                    // Once this socket is being closed an ack might not get out, so the envelope is left unacked:
+                    // Slack redelivers it on the replacement, and it is handled once there instead of maybe twice.
+                    if (_retiring)
+                    {
+                        LogLeftForRedelivery(_log, Id, frame.EnvelopeId!);
+                        break;
+                    }
+                    var handling = HandleAsync(frame);
+                    _inFlight.Add(handling);
+                    handling.ContinueWith(t => { lock (_gate) _inFlight.Remove(t); }, TaskScheduler.Default);
+                }
                 break;
             default:
                 LogIgnored(_log, Id, frame?.Type ?? "");
@@ -131,7 +144,7 @@ internal sealed partial class SocketModeConnection : IAsyncDisposable
         }
     }
 
-    private async Task HandleAsync(SocketModeFrame envelope)
+    private async Task DispatchAndAckAsync(SocketModeFrame envelope)
     {
         var answer = await _dispatch(envelope);
         // A 5xx means "not stored, send it again": over HTTP Slack retries it, here an unacked envelope is redelivered.
@@ -153,14 +166,19 @@ internal sealed partial class SocketModeConnection : IAsyncDisposable
         }
     }
 
-    private void Track(Task task)
+    private async Task HandleAsync(SocketModeFrame envelope)
     {
-        lock (_gate) _inFlight.Add(task);
-        task.ContinueWith(t =>
+        // Off the read loop: a slow handler must not hold up the frames (and acks) behind it.
+        await Task.Yield();
+        try
         {
-            lock (_gate) _inFlight.Remove(t);
-            if (t.Exception is not null) LogHandlerFailed(_log, t.Exception, Id);
-        }, TaskScheduler.Default);
+            await DispatchAndAckAsync(envelope);
+        }
+        catch (Exception e)
+        {
+            // Unacked, as a 500 over HTTP: Slack redelivers it.
+            LogHandlerFailed(_log, e, Id);
+        }
     }
 
     private async Task SendLockedAsync(Func<Task> send)
@@ -187,7 +205,11 @@ internal sealed partial class SocketModeConnection : IAsyncDisposable
         try
         {
             Task[] running;
-            lock (_gate) running = [.. _inFlight];
+            lock (_gate)
+            {
+                _retiring = true;
+                running = [.. _inFlight];
+            }
             await Task.WhenAll(running).WaitAsync(limit.Token);
             if (_ws.State == WebSocketState.Open)
                 await SendLockedAsync(() => _ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "replaced", limit.Token));
@@ -237,6 +259,9 @@ internal sealed partial class SocketModeConnection : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Slack socket {Id}: ack for {EnvelopeId} lost: {Detail}")]
     private static partial void LogAckLost(ILogger log, int id, string envelopeId, string detail);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Slack socket {Id}: an envelope's handler failed")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Slack socket {Id}: envelope {EnvelopeId} arrived while closing; left for Slack to redeliver")]
+    private static partial void LogLeftForRedelivery(ILogger log, int id, string envelopeId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Slack socket {Id}: an envelope's handler failed; left unacked for Slack to redeliver")]
     private static partial void LogHandlerFailed(ILogger log, Exception e, int id);
 }

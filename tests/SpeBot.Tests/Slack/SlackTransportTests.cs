@@ -79,6 +79,20 @@ public sealed class SlackTransportTests
         Assert.Equal("trig-g", open.Body["trigger_id"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task BothTransportsGiveTheSameAnswerToTheSameCommand()
+    {
+        await using var http = await SlackTransport.StartAsync("http");
+        await using var socket = await SlackTransport.StartAsync("socket");
+
+        foreach (var text in new[] { "help", "list", "propose Rotate keys", "show #99" })
+        {
+            var overHttp = await http.CommandAsync(text);
+            var overSocket = await socket.CommandAsync(text);
+            Assert.True(JsonNode.DeepEquals(overHttp, overSocket), $"'{text}': {overHttp?.ToJsonString()} vs {overSocket?.ToJsonString()}");
+        }
+    }
+
     internal static async Task<(long ItemId, string CardTs)> ProposeAsync(SlackTransport slack, string title)
     {
         await slack.CommandAsync($"propose {title}");

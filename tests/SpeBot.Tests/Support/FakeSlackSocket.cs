@@ -20,7 +20,9 @@ namespace SpeBot.Tests.Support;
 /// - a URL's ticket works once (apps.connections.open gives a fresh one per connection);
 /// - an ack is <c>{"envelope_id"}</c> naming an envelope sent on that connection, with <c>payload</c> only when the
 ///   envelope said <c>accepts_response_payload</c>; each envelope is acked at most once;
-/// - an ack later than 3 s does not count (Slack redelivers instead): <see cref="Connection.AckAsync"/> fails on it.
+/// - an ack later than 3 s does not count (Slack redelivers instead): <see cref="Connection.AckAsync"/> fails on it;
+/// - an envelope still unacked when its socket ends is redelivered on another socket with a new envelope_id and
+///   <c>retry_attempt</c> + 1 (<see cref="Redeliveries"/>), as Slack retries an unacknowledged envelope.
 /// Every open, hello, close and drop goes into <see cref="Timeline"/> in order, so a test can tell which came first.
 /// SpeBot reaches it through a small TCP relay, so a test can make a link go silent (bytes swallowed, nothing answered,
 /// the TCP connection still up) the way a dead NAT mapping does.
@@ -35,7 +37,11 @@ public sealed class FakeSlackSocket : IAsyncDisposable
     private readonly ConcurrentDictionary<int, Relay> _relays = new();
     private readonly ConcurrentDictionary<string, bool> _usedTickets = new();
     private readonly ConcurrentQueue<string> _timeline = new();
+    private readonly ConcurrentQueue<JsonObject> _toRedeliver = new();
     private int _tickets;
+
+    /// <summary>Original envelope_id → the envelope_id it was redelivered under.</summary>
+    public ConcurrentDictionary<string, string> Redeliveries { get; } = new();
 
     private FakeSlackSocket(WebApplication app, TcpListener relay)
     {
@@ -163,7 +169,34 @@ public sealed class FakeSlackSocket : IAsyncDisposable
             ["debug_info"] = new JsonObject { ["host"] = "applink-fake", ["approximate_connection_time"] = 18060 },
         });
         connection.MarkHello();
-        await connection.RunAsync();
+        var reading = connection.RunAsync();
+        while (_toRedeliver.TryDequeue(out var envelope)) await connection.SendAsync(envelope);
+        await reading;
+    }
+
+    /// <summary>The ack for an envelope, or for its redelivery if the socket it went out on ended first.</summary>
+    public async Task<(Connection On, JsonObject Ack)> AckedAnywhereAsync(Connection sentOn, string envelopeId)
+    {
+        await SpeBotFactory.WaitUntilAsync(() => sentOn.WasAcked(envelopeId)
+            || Redeliveries.TryGetValue(envelopeId, out var again) && Connections.Any(c => c.WasAcked(again)), what: $"ack for {envelopeId}");
+        if (sentOn.WasAcked(envelopeId)) return (sentOn, await sentOn.AckAsync(envelopeId));
+        var redelivered = Redeliveries[envelopeId];
+        var on = Connections.Single(c => c.WasAcked(redelivered));
+        return (on, await on.AckAsync(redelivered));
+    }
+
+    private async Task RedeliverAsync(JsonObject envelope)
+    {
+        var id = envelope["envelope_id"]!.GetValue<string>();
+        var again = envelope.DeepClone().AsObject();
+        again["envelope_id"] = id + "-retry";
+        again["retry_attempt"] = (envelope["retry_attempt"]?.GetValue<int>() ?? 0) + 1;
+        again["retry_reason"] = "timeout";
+        Redeliveries[id] = id + "-retry";
+        Record($"redeliver {id}");
+        var open = Connections.Where(c => c.Hello.IsCompleted && !c.Closed.IsCompleted).OrderBy(c => c.Id).LastOrDefault();
+        if (open is null) _toRedeliver.Enqueue(again);
+        else await open.SendAsync(again);
     }
 
     public async ValueTask DisposeAsync()
@@ -313,6 +346,8 @@ public sealed class FakeSlackSocket : IAsyncDisposable
             finally
             {
                 _closed.TrySetResult();
+                foreach (var (id, sent) in _sent)
+                    if (!WasAcked(id)) await server.RedeliverAsync(sent.Envelope);
             }
         }
 
