@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using SpeBot.Core.Storage;
 using SpeBot.Host.Slack;
 
@@ -41,8 +42,10 @@ public static class HealthEndpoints
         new(status.Slack, status.Teams, status.SlackTransport,
             status.SlackTransport == "socket" && socket is not null ? new SlackSocketHealth(socket.Connected, socket.Open, socket.StoppedBecause) : null);
 
-    /// <summary>SlackTransport is "http" or "socket" (null with Slack off); SlackSocket is filled for Socket Mode only.</summary>
-    internal sealed record PlatformsHealth(bool Slack, bool Teams, string? SlackTransport, SlackSocketHealth? SlackSocket);
+    /// <summary>SlackTransport is "http" or "socket" (left out with Slack off); SlackSocket is there for Socket Mode only.</summary>
+    internal sealed record PlatformsHealth(bool Slack, bool Teams,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SlackTransport,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SlackSocketHealth? SlackSocket);
 
     /// <summary>Open counts sockets that said hello (two for a moment during a refresh); StoppedBecause is why SpeBot gave up.</summary>
     internal sealed record SlackSocketHealth(bool Connected, int Open, string? StoppedBecause);

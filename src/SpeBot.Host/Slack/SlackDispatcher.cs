@@ -92,6 +92,9 @@ public sealed record SlackAck(int Status, string? ContentType, byte[] Body) : IR
     public static async Task<SlackAck> FromResultAsync(IResult result, IServiceProvider services)
     {
         if (result is SlackAck ack) return ack;
+        // Bodiless answers (most events, empty acks) skip the in-memory response: they are just a status.
+        if (result is IStatusCodeHttpResult { StatusCode: { } status } and not IValueHttpResult and not IContentTypeHttpResult)
+            return status == StatusCodes.Status200OK ? Empty : new SlackAck(status, null, []);
         var http = new DefaultHttpContext { RequestServices = services };
         using var buffer = new MemoryStream();
         http.Response.Body = buffer;
