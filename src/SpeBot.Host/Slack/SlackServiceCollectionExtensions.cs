@@ -44,7 +44,10 @@ public static class SlackServiceCollectionExtensions
         services.AddHealthChecks().AddCheck<SlackSocketHealthCheck>("slack-socket", tags: ["ready"]);
         if (!string.IsNullOrEmpty(builder.Configuration[$"{SlackOptions.Section}:{nameof(SlackOptions.AppToken)}"]))
         {
-            services.AddHttpClient<SocketModeOpener>();
+            // Held by the hosted service for the app's life, like SlackWebApi's client: connections recycle themselves.
+            services.AddHttpClient<SocketModeOpener>()
+                .UseSocketsHttpHandler((h, _) => h.PooledConnectionLifetime = TimeSpan.FromMinutes(5))
+                .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
             services.AddHostedService<SocketModeService>();
         }
         services.AddTransient<IChatSender, SlackSender>();

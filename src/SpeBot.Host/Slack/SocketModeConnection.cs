@@ -76,8 +76,10 @@ internal sealed partial class SocketModeConnection : IAsyncDisposable
                 if (r.MessageType == WebSocketMessageType.Close)
                 {
                     // Slack (or we, when retiring it) closed the link: answer the close and stop reading.
-                    if (_ws.State == WebSocketState.CloseReceived)
-                        await SendLockedAsync(() => _ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None));
+                    // State is read under the send lock: a retire may be sending its own close at the same moment.
+                    await SendLockedAsync(() => _ws.State == WebSocketState.CloseReceived
+                        ? _ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None)
+                        : Task.CompletedTask);
                     break;
                 }
                 if (r.MessageType == WebSocketMessageType.Text) OnFrame(message.GetBuffer().AsSpan(0, (int)message.Length));
@@ -211,8 +213,9 @@ internal sealed partial class SocketModeConnection : IAsyncDisposable
                 running = [.. _inFlight];
             }
             await Task.WhenAll(running).WaitAsync(limit.Token);
-            if (_ws.State == WebSocketState.Open)
-                await SendLockedAsync(() => _ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "replaced", limit.Token));
+            await SendLockedAsync(() => _ws.State == WebSocketState.Open
+                ? _ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "replaced", limit.Token)
+                : Task.CompletedTask);
             await _reading.WaitAsync(limit.Token);
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException or InvalidOperationException)

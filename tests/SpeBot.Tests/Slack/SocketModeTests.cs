@@ -222,6 +222,24 @@ public sealed class SocketModeTests
     }
 
     [Fact]
+    public async Task RateLimitedOpenWaitsForRetryAfter()
+    {
+        await using var slack = await FakeSlackApi.StartAsync();
+        await using var socket = await FakeSlackSocket.StartAsync();
+        slack.Script("apps.connections.open", SlackAnswer.RateLimited(2));
+        socket.ScriptOpens(slack);
+        await using var factory = new SpeBotFactory(slack, new() { ["Slack:AppToken"] = SlackTransport.AppToken, ["Slack:SigningSecret"] = "" });
+        factory.CreateClient();
+
+        await socket.ConnectionAsync(1);
+
+        // Retry-After (2 s) is longer than the first backoff (at most 1 s), so it is what the retry waited for.
+        var calls = slack.CallsTo("apps.connections.open");
+        Assert.Equal(2, calls.Count);
+        Assert.True(calls[1].At - calls[0].At >= TimeSpan.FromSeconds(2), $"retried after {(calls[1].At - calls[0].At).TotalMilliseconds:0} ms");
+    }
+
+    [Fact]
     public async Task RefusedAppTokenStopsAndReportsWhy()
     {
         await using var slack = await FakeSlackApi.StartAsync();
