@@ -165,7 +165,9 @@ public sealed class SocketModeTests
 
         await first.DisconnectAsync("link_disabled");
         await first.Closed.WaitAsync(TimeSpan.FromSeconds(15));
-        await SpeBotFactory.WaitUntilAsync(() => slack.Factory.Get<SocketModeStatus>().StoppedBecause is not null, what: "stopped");
+        // The fake sees the close before SpeBot has read the close's answer; wait for SpeBot's side too.
+        var status = slack.Factory.Get<SocketModeStatus>();
+        await SpeBotFactory.WaitUntilAsync(() => status.StoppedBecause is not null && !status.Connected, what: "stopped and closed");
 
         var health = await HealthAsync(slack);
         Assert.Equal("link_disabled", health["platforms"]!["slackSocket"]!["stoppedBecause"]!.GetValue<string>());

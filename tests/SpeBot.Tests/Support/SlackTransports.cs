@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace SpeBot.Tests.Support;
 
@@ -42,7 +43,13 @@ public sealed class SlackTransport : IAsyncDisposable
         }
         var factory = new SpeBotFactory(slack, all);
         var client = factory.CreateClient();
-        if (socket is not null) await socket.ConnectionAsync(1);
+        if (socket is not null)
+        {
+            await socket.ConnectionAsync(1);
+            // The fake has sent its hello; SpeBot counts the socket once it has read it.
+            var status = factory.Services.GetRequiredService<SpeBot.Host.Slack.SocketModeStatus>();
+            await SpeBotFactory.WaitUntilAsync(() => status.Connected, what: "SpeBot read the hello");
+        }
         return new SlackTransport(kind, slack, socket, factory, client);
     }
 
