@@ -65,7 +65,7 @@ public sealed class SocketModeTests
         var ack = await slack.Current.RoundTripAsync(envelope);
 
         Assert.Equal([envelope["envelope_id"]!.GetValue<string>()], ack.Select(p => p.Value!.GetValue<string>()));
-        Assert.Equal("Patch the bastion", slack.Query<string>("SELECT title FROM items").Single());
+        await SpeBotFactory.WaitUntilAsync(() => slack.Query<string>("SELECT title FROM items").SingleOrDefault() == "Patch the bastion", what: "item");
     }
 
     [Fact]
