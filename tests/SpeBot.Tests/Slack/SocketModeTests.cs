@@ -220,7 +220,8 @@ public sealed class SocketModeTests
 
         var calls = slack.CallsTo("apps.connections.open");
         Assert.Equal(2, calls.Count);
-        Assert.True(calls[1].At - calls[0].At >= SocketModeBackoff.First / 2, "the retry waited for the backoff");
+        // At least half of the first step (less a little for timer and clock disagreeing); without backoff it is milliseconds.
+        Assert.True(calls[1].At - calls[0].At >= SocketModeBackoff.First / 2 - TimeSpan.FromMilliseconds(50), "the retry waited for the backoff");
     }
 
     [Fact]
@@ -238,7 +239,8 @@ public sealed class SocketModeTests
         // Retry-After (2 s) is longer than the first backoff (at most 1 s), so it is what the retry waited for.
         var calls = slack.CallsTo("apps.connections.open");
         Assert.Equal(2, calls.Count);
-        Assert.True(calls[1].At - calls[0].At >= TimeSpan.FromSeconds(2), $"retried after {(calls[1].At - calls[0].At).TotalMilliseconds:0} ms");
+        // 1.9 s, not 2: the timer and the wall clock the fake stamps calls with may disagree by a few milliseconds.
+        Assert.True(calls[1].At - calls[0].At >= TimeSpan.FromSeconds(1.9), $"retried after {(calls[1].At - calls[0].At).TotalMilliseconds:0} ms");
     }
 
     [Fact]
