@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using System.Text.Json.Serialization;
 using SpeBot.Core.Storage;
+using SpeBot.Host.Slack;
 
 namespace SpeBot.Host.Health;
 
@@ -27,19 +29,20 @@ public static class HealthEndpoints
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = WriteReadinessAsync,
         });
-        app.MapGet("/healthz", async (Migrator migrator, OutboxBacklog outbox, PlatformStatus platforms, CancellationToken ct) =>
+        app.MapGet("/healthz", async (HttpContext http, Migrator migrator, OutboxBacklog outbox, PlatformStatus status, CancellationToken ct) =>
         {
+            var platforms = Platforms(status, http.RequestServices.GetService<SocketModeStatus>());
             try
             {
                 var version = await migrator.CurrentVersionAsync(ct);
                 var stats = await outbox.GetAsync(ct);
                 return Results.Json(new HealthReport("ok", new DatabaseHealth(true, version),
-                    new PlatformsHealth(platforms.Slack, platforms.Teams), new OutboxHealth(stats.Pending, stats.Dead)));
+                    platforms, new OutboxHealth(stats.Pending, stats.Dead)));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 return Results.Json(new HealthReport("unavailable", new DatabaseHealth(false, null),
-                    new PlatformsHealth(platforms.Slack, platforms.Teams), null), statusCode: StatusCodes.Status503ServiceUnavailable);
+                    platforms, null), statusCode: StatusCodes.Status503ServiceUnavailable);
             }
         });
         return app;
@@ -60,7 +63,17 @@ public static class HealthEndpoints
 
     internal sealed record DatabaseHealth(bool Reachable, int? SchemaVersion);
 
-    internal sealed record PlatformsHealth(bool Slack, bool Teams);
+    private static PlatformsHealth Platforms(PlatformStatus status, SocketModeStatus? socket) =>
+        new(status.Slack, status.Teams, status.SlackTransport,
+            status.SlackTransport == "socket" && socket is not null ? new SlackSocketHealth(socket.Connected, socket.Open, socket.StoppedBecause) : null);
+
+    /// <summary>SlackTransport is "http" or "socket" (left out with Slack off); SlackSocket is there for Socket Mode only.</summary>
+    internal sealed record PlatformsHealth(bool Slack, bool Teams,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SlackTransport,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SlackSocketHealth? SlackSocket);
+
+    /// <summary>Open counts sockets that said hello (two for a moment during a refresh); StoppedBecause is why SpeBot gave up.</summary>
+    internal sealed record SlackSocketHealth(bool Connected, int Open, string? StoppedBecause);
 
     /// <summary>
     /// Backlog is rows still to send; dead rows gave up and need a look (their last_error says why). Counted at most

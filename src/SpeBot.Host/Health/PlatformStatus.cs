@@ -4,5 +4,8 @@ namespace SpeBot.Host.Health;
 public sealed class PlatformStatus
 {
     public bool Slack { get; set; }
+
+    /// <summary>How Slack reaches this instance: "http" (the request URL) or "socket" (Socket Mode); null when Slack is off.</summary>
+    public string? SlackTransport { get; set; }
     public bool Teams { get; set; }
 }

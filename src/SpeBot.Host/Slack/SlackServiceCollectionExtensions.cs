@@ -39,6 +39,17 @@ public static class SlackServiceCollectionExtensions
         services.AddTransient<SlackCommands>();
         services.AddTransient<SlackInteractions>();
         services.AddTransient<SlackEvents>();
+        services.AddTransient<SlackDispatcher>();
+        services.AddSingleton<SocketModeStatus>();
+        services.AddHealthChecks().AddCheck<SlackSocketHealthCheck>("slack-socket", tags: ["ready"]);
+        if (!string.IsNullOrEmpty(builder.Configuration[$"{SlackOptions.Section}:{nameof(SlackOptions.AppToken)}"]))
+        {
+            // Held by the hosted service for the app's life, like SlackWebApi's client: connections recycle themselves.
+            services.AddHttpClient<SocketModeOpener>()
+                .UseSocketsHttpHandler((h, _) => h.PooledConnectionLifetime = TimeSpan.FromMinutes(5))
+                .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+            services.AddHostedService<SocketModeService>();
+        }
         services.AddTransient<IChatSender, SlackSender>();
         return builder;
     }
@@ -47,12 +58,15 @@ public static class SlackServiceCollectionExtensions
 internal sealed record SlackSwitch(bool On);
 
 /// <summary>Says at start-up whether Slack is served, so a missing section is never a silent surprise.</summary>
-internal sealed class SlackStartupLog(SlackSwitch slack, PlatformStatus status, ILogger<SlackStartupLog> log) : IHostedService
+internal sealed class SlackStartupLog(SlackSwitch slack, PlatformStatus status, IServiceProvider services, ILogger<SlackStartupLog> log) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         status.Slack = slack.On;
-        if (slack.On) log.LogInformation("Slack is on: POST /slack/events");
+        var socket = slack.On && services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SlackOptions>>().Value.SocketMode;
+        status.SlackTransport = !slack.On ? null : socket ? "socket" : "http";
+        if (socket) log.LogInformation("Slack is on: Socket Mode (Slack:AppToken set; no public URL needed)");
+        else if (slack.On) log.LogInformation("Slack is on: POST /slack/events");
         else log.LogInformation("Slack is off: no 'Slack' configuration section (set Slack__SigningSecret and Slack__BotToken to turn it on)");
         return Task.CompletedTask;
     }

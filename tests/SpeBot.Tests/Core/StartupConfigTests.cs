@@ -40,6 +40,8 @@ public sealed class StartupConfigTests
     [InlineData("Slack:SigningSecret", "")]
     [InlineData("Slack:ApiBaseUrl", "http://slack.example.com/api/")]
     [InlineData("Slack:AckBudgetMs", "3000")]
+    [InlineData("Slack:AppToken", "xoxb-a-bot-token-is-not-an-app-token")]
+    [InlineData("Slack:SocketPingMs", "50")]
     public void InvalidSlackSettingStopsStartUpWhenTheSectionIsPresent(string key, string value)
     {
         var failures = new StartUpFailures();
