@@ -229,6 +229,14 @@ public sealed class SlackDoubleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OnlyAnAppLevelTokenOpensASocketAndItCallsNothingElse()
+    {
+        Assert.Equal("not_allowed_token_type", (await CallAsync("apps.connections.open", new JsonObject()))["error"]!.GetValue<string>());
+        Assert.Equal("not_allowed_token_type", (await CallAsync("chat.postMessage", Message(Section("a")), token: "xapp-1-A1-2-abc"))["error"]!.GetValue<string>());
+        Assert.True((await CallAsync("apps.connections.open", new JsonObject(), token: "xapp-1-A1-2-abc"))["ok"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task AMethodSlackDoesNotHaveIsUnknown()
     {
         Assert.Equal("unknown_method", (await CallAsync("chat.postMessages", Message(Section("a"))))["error"]!.GetValue<string>());

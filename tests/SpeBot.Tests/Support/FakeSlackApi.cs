@@ -54,7 +54,7 @@ public sealed class FakeSlackApi : IAsyncDisposable
         ["chat.getPermalink"] = ["channel", "message_ts"],
         ["views.open"] = ["trigger_id", "view"], ["views.push"] = ["trigger_id", "view"], ["views.update"] = ["view"], ["views.publish"] = ["user_id", "view"],
         ["users.info"] = ["user"], ["conversations.info"] = ["channel"], ["conversations.replies"] = ["channel", "ts"],
-        ["reactions.add"] = ["channel", "timestamp", "name"], ["auth.test"] = [],
+        ["reactions.add"] = ["channel", "timestamp", "name"], ["auth.test"] = [], ["apps.connections.open"] = [],
         ["files.getUploadURLExternal"] = ["filename", "length"], ["files.completeUploadExternal"] = ["files"],
     };
 
@@ -195,7 +195,12 @@ public sealed class FakeSlackApi : IAsyncDisposable
         if (method == BlockKitRules.ResponseUrl) return BlockKitRules.Check(method, body);
         // https://docs.slack.dev/apis/web-api/ : the token goes in "Authorization: Bearer"; none → not_authed, a malformed one → invalid_auth.
         if (authorization.Length == 0) return new("not_authed", ["[ERROR] No authentication token provided"]);
-        if (!authorization.StartsWith("Bearer xox", StringComparison.Ordinal)) return new("invalid_auth", ["[ERROR] Invalid token"]);
+        var appToken = authorization.StartsWith("Bearer xapp-", StringComparison.Ordinal);
+        if (!appToken && !authorization.StartsWith("Bearer xox", StringComparison.Ordinal)) return new("invalid_auth", ["[ERROR] Invalid token"]);
+        // https://docs.slack.dev/reference/methods/apps.connections.open : only an app-level token (xapp-) opens a Socket
+        // Mode connection, and an app-level token calls nothing else; the wrong kind answers not_allowed_token_type.
+        if (appToken != (method == "apps.connections.open"))
+            return new("not_allowed_token_type", ["[ERROR] This token type cannot call this method"]);
         // https://docs.slack.dev/apis/web-api/ : a method Slack does not have answers unknown_method.
         if (!RequiredArguments.TryGetValue(method, out var required)) return new("unknown_method", [$"[ERROR] unknown method {method}"]);
         var missing = required.Where(a => body[a] is null || body[a] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String && v.GetValue<string>().Length == 0).ToList();
