@@ -4,27 +4,130 @@ using SpeBot.Core.Storage;
 
 namespace SpeBot.Core.Items;
 
-/// <summary>What people look for: lists by status, category and person, the top by score, search, mine.</summary>
+/// <summary>
+/// What people look for: lists by status, category and person, the top by score, search, mine. Every read costs the
+/// page it shows plus an index lookup, not the backlog: counts come from item_counts, vote counts and the time-free
+/// part of the score from the item's own row (see migration 0004).
+/// </summary>
 public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBotOptions> options)
 {
+    public static readonly IReadOnlyList<string> OpenStatuses = ["proposed", "accepted", "in_progress"];
+
+    // Status names go into the SQL as literals (they come from ItemStatus, never from the user), so the planner sees
+    // them and can use the partial indexes on open items.
+    private const string OpenIn = "('proposed', 'accepted', 'in_progress')";
+
+    private volatile bool _basisChecked;
+
     public sealed record Filter(IReadOnlyList<string>? Statuses = null, string? Category = null, string? UserId = null);
 
-    public async Task<IReadOnlyList<ItemView>> ListAsync(long workspaceId, Filter filter, CancellationToken ct = default)
+    /// <summary>One page of a list, newest first, and how many items the whole list holds.</summary>
+    public sealed record Page(IReadOnlyList<ItemView> Items, int Total, int Number, int Pages);
+
+    /// <summary>
+    /// Page <paramref name="page"/> (from 1; past the end gives the last) of <paramref name="pageSize"/> items.
+    /// Without a person each status is read newest first on (workspace, status, number), only as far as the page, and
+    /// merged; the total is summed from item_counts. With a person, their items are few and come from the person indexes.
+    /// </summary>
+    public async Task<Page> PageAsync(long workspaceId, Filter filter, int page, int pageSize, CancellationToken ct = default)
     {
-        var statuses = filter.Statuses ?? ["proposed", "accepted", "in_progress"];
-        var rows = await db.ReadAsync(c => c.QueryAsync<Item>(new CommandDefinition($"""
-            {ItemStore.Select}
-            WHERE i.workspace_id = @workspaceId AND i.status IN @statuses
-              AND (@category IS NULL OR i.category = @category)
-              AND (@userId IS NULL OR i.author_id = @userId OR i.claimed_by = @userId OR i.source_author_id = @userId)
-            ORDER BY i.number DESC
-            """, new { workspaceId, statuses, category = filter.Category, userId = filter.UserId }, cancellationToken: ct)), ct);
-        return rows.Select(View).ToList();
+        var statuses = (filter.Statuses ?? OpenStatuses).Where(s => ItemLifecycle.TryParse(s, out var p) && p.Wire() == s).Distinct().ToList();
+        if (statuses.Count == 0) return new Page([], 0, 1, 0);
+        var inList = "(" + string.Join(", ", statuses.Select(s => $"'{s}'")) + ")";
+        var args = new DynamicParameters(new { workspaceId, category = filter.Category, userId = filter.UserId });
+        var categoryTerm = filter.Category is null ? "" : " AND i.category = @category";
+        return await db.ReadAsync(async c =>
+        {
+            int total;
+            if (filter.UserId is null)
+            {
+                total = await c.ExecuteScalarAsync<int>(new CommandDefinition($"""
+                    SELECT COALESCE(SUM(n), 0) FROM item_counts
+                    WHERE workspace_id = @workspaceId AND status IN {inList}{(filter.Category is null ? "" : " AND category = @category")}
+                    """, args, cancellationToken: ct));
+            }
+            else
+            {
+                total = await c.ExecuteScalarAsync<int>(new CommandDefinition(
+                    $"SELECT COUNT(*) FROM items i {PersonWhere(inList, categoryTerm)}", args, cancellationToken: ct));
+            }
+            if (total == 0) return new Page([], 0, 1, 0);
+            var pages = (total + pageSize - 1) / pageSize;
+            page = Math.Clamp(page, 1, pages);
+            var skip = (page - 1) * pageSize;
+            args.Add("take", pageSize);
+            args.Add("skip", skip);
+            args.Add("upTo", skip + pageSize);
+            string sql;
+            if (filter.UserId is null)
+            {
+                // One newest-first run per status, each cut at the end of the page, merged: never more rows than
+                // statuses × (skip + take), whatever the backlog.
+                var runs = statuses.Select((s, k) => $"""
+                    SELECT * FROM (SELECT i.* FROM items i WHERE i.workspace_id = @workspaceId AND i.status = '{s}'{categoryTerm}
+                                   ORDER BY i.number DESC LIMIT @upTo) AS s{k}
+                    """);
+                sql = string.Join("\nUNION ALL\n", runs) + "\nORDER BY number DESC LIMIT @take OFFSET @skip";
+            }
+            else
+            {
+                sql = $"SELECT i.* FROM items i {PersonWhere(inList, categoryTerm)} ORDER BY i.number DESC LIMIT @take OFFSET @skip";
+            }
+            var rows = await c.QueryAsync<Item>(new CommandDefinition(sql, args, cancellationToken: ct));
+            return new Page(rows.Select(View).ToList(), total, page, pages);
+        }, ct);
     }
 
-    /// <summary>Open items by score, highest first; ties go to the older item.</summary>
-    public async Task<IReadOnlyList<ItemView>> TopAsync(long workspaceId, int n, CancellationToken ct = default) =>
-        (await ListAsync(workspaceId, new Filter(), ct)).OrderByDescending(v => v.Score).ThenBy(v => v.Item.Number).Take(n).ToList();
+    private static string PersonWhere(string inList, string categoryTerm) => $"""
+        WHERE i.workspace_id = @workspaceId AND i.status IN {inList}{categoryTerm}
+          AND (i.author_id = @userId OR i.claimed_by = @userId OR i.source_author_id = @userId)
+        """;
+
+    /// <summary>
+    /// Open items by score, highest first; ties go to the older item. The score is base × age factor, and the age
+    /// factor lies between 1 and <see cref="Scoring.MaxAgeFactor"/> (the age cap). So the open items are read by
+    /// base_score, highest first (an index), each scored exactly, and the read stops at the first item whose base
+    /// times the largest age factor cannot reach the n-th best score found: no later item can beat or tie it.
+    /// </summary>
+    public async Task<IReadOnlyList<ItemView>> TopAsync(long workspaceId, int n, CancellationToken ct = default)
+    {
+        if (n <= 0) return [];
+        await EnsureScoreBasisAsync(ct);
+        var w = options.Value.Score;
+        var maxAge = Scoring.MaxAgeFactor(w);
+        var now = clock.GetUtcNow();
+        var best = new List<ItemView>(n + 1);
+        await using var c = await db.OpenAsync(ct);
+        var rows = c.QueryUnbufferedAsync<Item>($"""
+            SELECT i.* FROM items i WHERE i.workspace_id = @workspaceId AND i.status IN {OpenIn}
+            ORDER BY i.base_score DESC, i.number
+            """, new { workspaceId });
+        await foreach (var item in rows.WithCancellation(ct))
+        {
+            if (best.Count == n && Math.Round(item.BaseScore * maxAge, 2) < best[^1].Score) break;
+            var view = new ItemView(item, Scoring.Score(item, w, now));
+            var at = best.FindIndex(b => view.Score > b.Score || (view.Score == b.Score && view.Item.Number < b.Item.Number));
+            if (at < 0) at = best.Count;
+            if (at >= n) continue;
+            best.Insert(at, view);
+            if (best.Count > n) best.RemoveAt(n);
+        }
+        return best;
+    }
+
+    /// <summary>How many open items the workspace has (from item_counts).</summary>
+    public Task<int> OpenCountAsync(long workspaceId, CancellationToken ct = default) =>
+        db.ReadAsync(c => c.ExecuteScalarAsync<int>(new CommandDefinition(
+            $"SELECT COALESCE(SUM(n), 0) FROM item_counts WHERE workspace_id = @workspaceId AND status IN {OpenIn}",
+            new { workspaceId }, cancellationToken: ct)), ct);
+
+    /// <summary>Fills base_score once per process if the configured weights changed (ScoreIndex); cheap when current.</summary>
+    public async Task EnsureScoreBasisAsync(CancellationToken ct = default)
+    {
+        if (_basisChecked) return;
+        await ScoreIndex.EnsureAsync(db, options.Value.Score, clock, ct);
+        _basisChecked = true;
+    }
 
     /// <summary>
     /// Every word must appear in the title or detail. Plain substring matching (no tokenizer), so Japanese,

@@ -71,8 +71,8 @@ public sealed class TeamsDigest(BotConnectorClient connector, TeamsRenderer rend
             AdaptiveCards.Text(T("digest.title", new() { ["from"] = Day(m.From), ["to"] = Day(m.To) }), "Bolder", "Medium"),
             AdaptiveCards.Text(T("digest.header", new()
             {
-                ["open"] = m.Open, ["new"] = m.New.Count, ["done"] = m.Done.Count, ["triage"] = m.Triage.Count,
-                ["stale"] = m.StaleClaims.Count, ["stuck"] = m.Stuck.Count,
+                ["open"] = m.Open, ["new"] = m.New.Count, ["done"] = m.Done.Count, ["triage"] = m.TriageCount,
+                ["stale"] = m.StaleClaims.Count, ["stuck"] = m.StuckCount,
             })),
         };
         void Part(string heading, IEnumerable<Message> lines, int count)
@@ -92,7 +92,7 @@ public sealed class TeamsDigest(BotConnectorClient connector, TeamsRenderer rend
             ["ref"] = v.Item.Ref, ["title"] = v.Item.Title, ["user"] = new UserRef(v.Item.DoneBy ?? v.Item.ClaimedBy ?? v.Item.AuthorId),
             ["evidence"] = v.Item.Evidence,
         })), m.Done.Count);
-        Part(T("teams.digest.triage"), m.Triage.Select(Item), m.Triage.Count);
+        Part(T("teams.digest.triage"), m.Triage.Select(Item), m.TriageCount);
         Part(T("teams.digest.stale"), m.StaleClaims.Select(v => new Message("digest.stale_item", new()
         {
             ["ref"] = v.Item.Ref, ["title"] = v.Item.Title, ["user"] = new UserRef(v.Item.ClaimedBy!),
@@ -102,7 +102,7 @@ public sealed class TeamsDigest(BotConnectorClient connector, TeamsRenderer rend
             ["team"] = c.Team.Length == 0 ? new KeyRef("capacity.no_team") : c.Team,
             ["delivered"] = Math.Round(c.Delivered, 1), ["pledged"] = Math.Round(c.Pledged, 1),
         })), m.Capacity.Count);
-        Part(T("teams.digest.stuck", new() { ["days"] = m.StuckDays }), m.Stuck.Select(Item), m.Stuck.Count);
+        Part(T("teams.digest.stuck", new() { ["days"] = m.StuckDays }), m.Stuck.Select(Item), m.StuckCount);
         return (AdaptiveCards.Card(body, mentions: style.Entities()), cut);
     }
 }

@@ -14,6 +14,7 @@ public sealed class MigrationTests : IDisposable
         "workspaces", "items", "votes", "reaction_states", "item_events", "posted_messages", "inbox", "outbox",
         "schedules", "schedule_runs", "capacity_pledges", "work_logs", "polls", "poll_votes", "shift_notes",
         "conversation_refs", "maintainers", "user_settings", "poll_options", "oncall_shifts", "handoffs",
+        "score_basis", "item_counts",
     ];
 
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"spebot-migrate-{Guid.NewGuid():N}.db");
@@ -43,7 +44,7 @@ public sealed class MigrationTests : IDisposable
 
         var applied = await _migrator.MigrateAsync();
 
-        Assert.Equal(3, applied);
+        Assert.Equal(4, applied);
         var tables = await TablesAsync();
         foreach (var table in ExpectedTables) Assert.Contains(table, tables);
         Assert.Contains("schema_migrations", tables);
@@ -55,9 +56,9 @@ public sealed class MigrationTests : IDisposable
         await _migrator.MigrateAsync();
 
         var rows = (await MigrationRowsAsync()).ToList();
-        Assert.Equal([(1L, "0001_init"), (2L, "0002_retro_handoff"), (3L, "0003_drop_outbox_due")], rows.Select(r => (r.Version, r.Name)));
+        Assert.Equal([(1L, "0001_init"), (2L, "0002_retro_handoff"), (3L, "0003_drop_outbox_due"), (4L, "0004_read_indexes")], rows.Select(r => (r.Version, r.Name)));
         Assert.All(rows, r => Assert.Equal("2026-11-02T09:00:00.000Z", r.AppliedAt));
-        Assert.Equal(3, await _migrator.CurrentVersionAsync());
+        Assert.Equal(4, await _migrator.CurrentVersionAsync());
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class TestDatabase : IDisposable
         Migrator = new Migrator(Db, Clock, NullLogger<Migrator>.Instance);
         Migrator.MigrateAsync().GetAwaiter().GetResult();
         Workspaces = new WorkspaceStore(Db, Clock, Options);
-        Items = new ItemStore(Db, Clock);
+        Items = new ItemStore(Db, Clock, Options);
         Outbox = new OutboxStore(Db, Clock);
         Signal = new OutboxSignal();
         Posted = new PostedMessageStore(Db, Clock);
