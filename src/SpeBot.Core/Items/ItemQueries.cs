@@ -78,9 +78,18 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
         }, ct);
     }
 
+    /// <summary>
+    /// A person's items as a union of three index lookups, so the cost is their items, not the backlog (written as an
+    /// OR, the planner walked a whole status instead).
+    /// </summary>
     private static string PersonWhere(string inList, string categoryTerm) => $"""
-        WHERE i.workspace_id = @workspaceId AND i.status IN {inList}{categoryTerm}
-          AND (i.author_id = @userId OR i.claimed_by = @userId OR i.source_author_id = @userId)
+        WHERE i.id IN ({PersonIds}) AND i.status IN {inList}{categoryTerm}
+        """;
+
+    private const string PersonIds = """
+        SELECT id FROM items WHERE workspace_id = @workspaceId AND author_id = @userId
+        UNION SELECT id FROM items WHERE workspace_id = @workspaceId AND claimed_by = @userId
+        UNION SELECT id FROM items WHERE workspace_id = @workspaceId AND source_author_id = @userId
         """;
 
     /// <summary>
@@ -151,7 +160,8 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
     {
         var rows = (await db.ReadAsync(c => c.QueryAsync<Item>(new CommandDefinition($"""
             {ItemStore.Select}
-            WHERE i.workspace_id = @workspaceId AND (i.author_id = @userId OR i.claimed_by = @userId)
+            WHERE i.id IN (SELECT id FROM items WHERE workspace_id = @workspaceId AND author_id = @userId
+                           UNION SELECT id FROM items WHERE workspace_id = @workspaceId AND claimed_by = @userId)
             ORDER BY i.number DESC LIMIT 200
             """, new { workspaceId, userId }, cancellationToken: ct)), ct)).Select(View).ToList();
         return (rows.Where(v => v.Item.AuthorId == userId && ItemLifecycle.IsOpen(v.Item.State)).ToList(),

@@ -10,14 +10,17 @@ namespace SpeBot.Core.Schedules;
 
 /// <summary>
 /// What a channel digest shows for one window; built at send time so it always shows the latest state.
-/// Triage and Stuck hold the first <see cref="DigestBuilder.MaxListed"/> items; their totals are TriageCount and StuckCount.
+/// The lists hold their first <see cref="DigestBuilder.MaxListed"/> items; the *Count properties are the totals.
 /// </summary>
 public sealed record DigestModel(
     DateTimeOffset From, DateTimeOffset To, int Open, IReadOnlyList<ItemView> Top, IReadOnlyList<ItemView> New, IReadOnlyList<ItemView> Done,
     IReadOnlyList<ItemView> Triage, IReadOnlyList<ItemView> StaleClaims, IReadOnlyList<CapacityLine> Capacity, IReadOnlyList<ItemView> Stuck,
-    int StuckDays, int? TriageTotal = null, int? StuckTotal = null)
+    int StuckDays, int? TriageTotal = null, int? StuckTotal = null, int? NewTotal = null, int? DoneTotal = null, int? StaleTotal = null)
 {
+    public int NewCount => NewTotal ?? New.Count;
+    public int DoneCount => DoneTotal ?? Done.Count;
     public int TriageCount => TriageTotal ?? Triage.Count;
+    public int StaleCount => StaleTotal ?? StaleClaims.Count;
     public int StuckCount => StuckTotal ?? Stuck.Count;
 }
 
@@ -32,6 +35,10 @@ public sealed class DigestBuilder(Database db, ItemQueries queries, CapacityStor
 
     private const string OpenIn = "('proposed', 'accepted', 'in_progress')";
 
+    // A claim is stale when its last progress (or the claim itself) is older than the cutoff. Written as two index
+    // ranges on ix_items_progress rather than COALESCE(...), which no index can answer.
+    private const string StaleTerm = "(progress_at < @staleBefore OR (progress_at IS NULL AND claimed_at < @staleBefore))";
+
     public async Task<DigestModel> BuildAsync(long workspaceId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
     {
         var o = options.Value;
@@ -43,20 +50,25 @@ public sealed class DigestBuilder(Database db, ItemQueries queries, CapacityStor
         {
             async Task<List<ItemView>> Items(string sql) =>
                 (await c.QueryAsync<Item>(new CommandDefinition(sql, args, cancellationToken: ct))).Select(queries.View).ToList();
-            // Open and waiting for triage from the counts; "stuck" is every open item minus those touched since the cutoff.
-            var counts = await c.QuerySingleAsync<(long Open, long Proposed, long Recent)>(new CommandDefinition($"""
+            // Open and waiting for triage from item_counts; "stuck" is every open item minus those touched since the
+            // cutoff; the window's new, done and stale counts are index ranges (a week's activity, not the backlog).
+            var counts = await c.QuerySingleAsync<(long Open, long Proposed, long Recent, long New, long Done, long Stale)>(new CommandDefinition($"""
                 SELECT (SELECT COALESCE(SUM(n), 0) FROM item_counts WHERE workspace_id = @workspaceId AND status IN {OpenIn}),
                        (SELECT COALESCE(SUM(n), 0) FROM item_counts WHERE workspace_id = @workspaceId AND status = 'proposed'),
-                       (SELECT COUNT(*) FROM items WHERE workspace_id = @workspaceId AND status IN {OpenIn} AND updated_at >= @stuckBefore)
+                       (SELECT COUNT(*) FROM items WHERE workspace_id = @workspaceId AND status IN {OpenIn} AND updated_at >= @stuckBefore),
+                       (SELECT COUNT(*) FROM items WHERE workspace_id = @workspaceId AND created_at >= @from AND created_at < @to),
+                       (SELECT COUNT(*) FROM items WHERE workspace_id = @workspaceId AND done_at >= @from AND done_at < @to AND status = 'done'),
+                       (SELECT COUNT(*) FROM items WHERE workspace_id = @workspaceId AND status = 'in_progress' AND claimed_by IS NOT NULL
+                          AND {StaleTerm})
                 """, args, cancellationToken: ct));
-            var created = await Items($"{ItemStore.Select} WHERE i.workspace_id = @workspaceId AND i.created_at >= @from AND i.created_at < @to ORDER BY i.number");
-            // done_at alone picks the window's rows (only done items have it); the status is checked on those few rows.
-            var done = (await Items($"{ItemStore.Select} WHERE i.workspace_id = @workspaceId AND i.done_at >= @from AND i.done_at < @to ORDER BY i.number"))
-                .Where(v => v.Item.State == ItemStatus.Done).ToList();
+            var created = await Items($"{ItemStore.Select} WHERE i.workspace_id = @workspaceId AND i.created_at >= @from AND i.created_at < @to ORDER BY i.number LIMIT @limit");
+            // done_at picks the window's rows (only done items have it); the status is checked on those rows.
+            var done = await Items($"{ItemStore.Select} WHERE i.workspace_id = @workspaceId AND i.done_at >= @from AND i.done_at < @to AND i.status = 'done' ORDER BY i.number LIMIT @limit");
             var triage = await Items($"{ItemStore.Select} WHERE i.workspace_id = @workspaceId AND i.status = 'proposed' ORDER BY i.number LIMIT @limit");
             var stale = await Items($"""
                 {ItemStore.Select} WHERE i.workspace_id = @workspaceId AND i.status = 'in_progress' AND i.claimed_by IS NOT NULL
-                  AND COALESCE(i.progress_at, i.claimed_at) < @staleBefore ORDER BY i.number
+                  AND {StaleTerm.Replace("progress_at", "i.progress_at", StringComparison.Ordinal).Replace("claimed_at", "i.claimed_at", StringComparison.Ordinal)}
+                ORDER BY i.number LIMIT @limit
                 """);
             // Oldest first per open status, read only until the list is full: old open items are the stuck ones.
             var stuck = await Items(string.Join("\nUNION ALL\n", new[] { "proposed", "accepted", "in_progress" }.Select((s, k) => $"""
@@ -75,7 +87,10 @@ public sealed class DigestBuilder(Database db, ItemQueries queries, CapacityStor
             Stuck: stuck,
             StuckDays: o.StuckDays,
             TriageTotal: (int)counts.Proposed,
-            StuckTotal: (int)(counts.Open - counts.Recent));
+            StuckTotal: (int)(counts.Open - counts.Recent),
+            NewTotal: (int)counts.New,
+            DoneTotal: (int)counts.Done,
+            StaleTotal: (int)counts.Stale);
     }
 }
 
