@@ -35,8 +35,8 @@ public sealed class DigestBuilder(Database db, ItemQueries queries, CapacityStor
 
     private const string OpenIn = "('proposed', 'accepted', 'in_progress')";
 
-    // A claim is stale when its last progress (or the claim itself) is older than the cutoff. Written as two index
-    // ranges on ix_items_progress rather than COALESCE(...), which no index can answer.
+    // A claim is stale when its last progress (or the claim itself) is older than the cutoff: COALESCE(progress_at,
+    // claimed_at) spelled out, so the count is answered from ix_items_progress (in-progress items only) alone.
     private const string StaleTerm = "(progress_at < @staleBefore OR (progress_at IS NULL AND claimed_at < @staleBefore))";
 
     public async Task<DigestModel> BuildAsync(long workspaceId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)

@@ -30,7 +30,7 @@ CREATE INDEX ix_items_done ON items (workspace_id, done_at) WHERE done_at IS NOT
 CREATE INDEX ix_items_open_updated ON items (workspace_id, updated_at)
   WHERE status IN ('proposed', 'accepted', 'in_progress');
 -- digest: claims without progress since the cutoff.
-CREATE INDEX ix_items_progress ON items (workspace_id, progress_at, claimed_at) WHERE status = 'in_progress';
+CREATE INDEX ix_items_progress ON items (workspace_id, status, progress_at, claimed_at, claimed_by) WHERE status = 'in_progress';
 -- capacity: the week's logs, "has this item any log", a team's latest pledge.
 CREATE INDEX ix_work_logs_logged ON work_logs (logged_at);
 CREATE INDEX ix_work_logs_item ON work_logs (item_id);
