@@ -78,6 +78,36 @@ public sealed class MigrationTests : IDisposable
     }
 
     [Fact]
+    public async Task Migration4BackfillsVoteCountsAndItemCountsOfExistingRows()
+    {
+        // A database as version 3 left it: items with votes, counted nowhere.
+        await using (var c = await _db.OpenAsync())
+        {
+            await c.ExecuteAsync("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+            foreach (var (version, name, sql) in Migrator.Embedded().Where(m => m.Version <= 3))
+            {
+                await c.ExecuteAsync(sql);
+                await c.ExecuteAsync("INSERT INTO schema_migrations VALUES (@version, @name, 'x')", new { version, name });
+            }
+            await c.ExecuteAsync("""
+                INSERT INTO workspaces (id, platform, external_id, created_at, updated_at) VALUES (1, 'slack', 'T1', 'x', 'x');
+                INSERT INTO items (id, workspace_id, number, title, category, status, author_platform, author_id, created_at, updated_at) VALUES
+                  (1, 1, 1, 'a', 'security', 'proposed', 'slack', 'U1', 'x', 'x'),
+                  (2, 1, 2, 'b', 'security', 'done', 'slack', 'U1', 'x', 'x'),
+                  (3, 1, 3, 'c', 'cost', 'proposed', 'slack', 'U1', 'x', 'x');
+                INSERT INTO votes (item_id, voter_id, via, created_at) VALUES (1, 'U1', 'button', 'x'), (1, 'U2', 'button', 'x'), (3, 'U1', 'button', 'x');
+                """);
+        }
+
+        Assert.Equal(1, await _migrator.MigrateAsync());
+
+        await using var read = await _db.OpenAsync();
+        Assert.Equal([2L, 0L, 1L], await read.QueryAsync<long>("SELECT votes FROM items ORDER BY id"));
+        Assert.Equal([("proposed", "cost", 1L), ("proposed", "security", 1L), ("done", "security", 1L)],
+            (await read.QueryAsync<(string, string, long)>("SELECT status, category, n FROM item_counts ORDER BY status DESC, category")).ToList());
+    }
+
+    [Fact]
     public async Task ConnectionsUseWalJournalAndEnforceForeignKeys()
     {
         await _migrator.MigrateAsync();
