@@ -18,6 +18,7 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
     private const string OpenIn = "('proposed', 'accepted', 'in_progress')";
 
     private volatile bool _basisChecked;
+    private readonly SearchText _search = new(db);
 
     public sealed record Filter(IReadOnlyList<string>? Statuses = null, string? Category = null, string? UserId = null);
 
@@ -140,19 +141,14 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
 
     /// <summary>
     /// Every word must appear in the title or detail. Plain substring matching (no tokenizer), so Japanese,
-    /// which has no spaces between words, is found too.
+    /// which has no spaces between words, is found too. The newest 200 matches, newest first.
     /// </summary>
     public async Task<IReadOnlyList<ItemView>> SearchAsync(long workspaceId, IReadOnlyList<string> words, CancellationToken ct = default)
     {
-        var sql = $"{ItemStore.Select} WHERE i.workspace_id = @workspaceId";
-        var args = new DynamicParameters(new { workspaceId });
-        for (var k = 0; k < words.Count; k++)
-        {
-            sql += $" AND (instr(lower(i.title), @w{k}) > 0 OR instr(lower(COALESCE(i.detail, '')), @w{k}) > 0)";
-            args.Add($"w{k}", words[k].ToLowerInvariant());
-        }
-        sql += " ORDER BY i.number DESC LIMIT 200";
-        var rows = await db.ReadAsync(c => c.QueryAsync<Item>(new CommandDefinition(sql, args, cancellationToken: ct)), ct);
+        var ids = await _search.FindAsync(workspaceId, words, 200, ct);
+        if (ids.Count == 0) return [];
+        var rows = await db.ReadAsync(c => c.QueryAsync<Item>(new CommandDefinition(
+            $"{ItemStore.Select} WHERE i.id IN @ids ORDER BY i.number DESC", new { ids }, cancellationToken: ct)), ct);
         return rows.Select(View).ToList();
     }
 
