@@ -62,13 +62,18 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
             string sql;
             if (filter.UserId is null)
             {
-                // One newest-first run per status, each cut at the end of the page, merged: never more rows than
-                // statuses × (skip + take), whatever the backlog.
+                // One newest-first run per status, each cut at the end of the page, merged: never more index entries
+                // than statuses × (skip + take), whatever the backlog. The runs carry only (number, id), which
+                // ix_items_status_number holds, so the skipped entries cost no row reads; the page's rows are read last.
                 var runs = statuses.Select((s, k) => $"""
-                    SELECT * FROM (SELECT i.* FROM items i WHERE i.workspace_id = @workspaceId AND i.status = '{s}'{categoryTerm}
+                    SELECT * FROM (SELECT i.number, i.id FROM items i WHERE i.workspace_id = @workspaceId AND i.status = '{s}'{categoryTerm}
                                    ORDER BY i.number DESC LIMIT @upTo) AS s{k}
                     """);
-                sql = string.Join("\nUNION ALL\n", runs) + "\nORDER BY number DESC LIMIT @take OFFSET @skip";
+                sql = $"""
+                    {ItemStore.Select} WHERE i.id IN (
+                      SELECT id FROM ({string.Join("\nUNION ALL\n", runs)}) AS runs ORDER BY number DESC LIMIT @take OFFSET @skip)
+                    ORDER BY i.number DESC
+                    """;
             }
             else
             {
@@ -143,9 +148,23 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
     /// Every word must appear in the title or detail. Plain substring matching (no tokenizer), so Japanese,
     /// which has no spaces between words, is found too. The newest 200 matches, newest first.
     /// </summary>
-    public async Task<IReadOnlyList<ItemView>> SearchAsync(long workspaceId, IReadOnlyList<string> words, CancellationToken ct = default)
+    public async Task<IReadOnlyList<ItemView>> SearchAsync(long workspaceId, IReadOnlyList<string> words, CancellationToken ct = default) =>
+        await ReadIdsAsync(await _search.FindAsync(workspaceId, words, MaxSearchResults, ct), ct);
+
+    public const int MaxSearchResults = 200;
+
+    /// <summary>One page of <see cref="SearchAsync"/>'s results: only the page's rows are read.</summary>
+    public async Task<Page> SearchPageAsync(long workspaceId, IReadOnlyList<string> words, int page, int pageSize, CancellationToken ct = default)
     {
-        var ids = await _search.FindAsync(workspaceId, words, 200, ct);
+        var ids = await _search.FindAsync(workspaceId, words, MaxSearchResults, ct);
+        if (ids.Count == 0) return new Page([], 0, 1, 0);
+        var pages = (ids.Count + pageSize - 1) / pageSize;
+        page = Math.Clamp(page, 1, pages);
+        return new Page(await ReadIdsAsync(ids.Skip((page - 1) * pageSize).Take(pageSize).ToList(), ct), ids.Count, page, pages);
+    }
+
+    private async Task<IReadOnlyList<ItemView>> ReadIdsAsync(IReadOnlyList<long> ids, CancellationToken ct)
+    {
         if (ids.Count == 0) return [];
         var rows = await db.ReadAsync(c => c.QueryAsync<Item>(new CommandDefinition(
             $"{ItemStore.Select} WHERE i.id IN @ids ORDER BY i.number DESC", new { ids }, cancellationToken: ct)), ct);
