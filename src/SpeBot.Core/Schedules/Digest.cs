@@ -70,11 +70,12 @@ public sealed class DigestBuilder(Database db, ItemQueries queries, CapacityStor
                   AND {StaleTerm.Replace("progress_at", "i.progress_at", StringComparison.Ordinal).Replace("claimed_at", "i.claimed_at", StringComparison.Ordinal)}
                 ORDER BY i.number LIMIT @limit
                 """);
-            // Oldest first per open status, read only until the list is full: old open items are the stuck ones.
-            var stuck = await Items(string.Join("\nUNION ALL\n", new[] { "proposed", "accepted", "in_progress" }.Select((s, k) => $"""
-                SELECT * FROM (SELECT i.* FROM items i WHERE i.workspace_id = @workspaceId AND i.status = '{s}' AND i.updated_at < @stuckBefore
-                               ORDER BY i.number LIMIT @limit) AS s{k}
-                """)) + "\nORDER BY number LIMIT @limit");
+            // Longest untouched first, read from ix_items_open_updated only as far as the list: by number, the in-progress
+            // items (all touched recently) had to be walked to find none.
+            var stuck = await Items($"""
+                {ItemStore.Select} WHERE i.workspace_id = @workspaceId AND i.status IN {OpenIn} AND i.updated_at < @stuckBefore
+                ORDER BY i.updated_at, i.number LIMIT @limit
+                """);
             return (counts, created, done, triage, stale, stuck);
         }, ct);
         return new DigestModel(from, to, (int)counts.Open,
