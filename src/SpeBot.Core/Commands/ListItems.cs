@@ -28,9 +28,9 @@ public sealed class ListItems(ItemQueries queries) : ICommandHandler
             else
                 return Reply.Of(new Message("list.unknown_filter", new() { ["word"] = w }), "help.list");
         }
-        var all = await queries.ListAsync(context.Workspace.Id,
-            new ItemQueries.Filter(statuses.Count == 0 ? null : statuses.Distinct().ToList(), category, user), ct);
-        return Paging.Reply(all, page, Paging.Join(Verb, args));
+        var found = await queries.PageAsync(context.Workspace.Id,
+            new ItemQueries.Filter(statuses.Count == 0 ? null : statuses.Distinct().ToList(), category, user), page, Paging.PageSize, ct);
+        return Paging.Reply(found, Paging.Join(Verb, args));
     }
 }
 

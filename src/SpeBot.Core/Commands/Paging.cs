@@ -1,3 +1,5 @@
+using SpeBot.Core.Items;
+
 namespace SpeBot.Core.Commands;
 
 /// <summary>Lists are cut into pages that fit one Slack message (two blocks per item, 50 blocks at most).</summary>
@@ -33,6 +35,19 @@ public static class Paging
         {
             Lines = [new Message(headerKey, new() { ["count"] = all.Count, ["page"] = page, ["pages"] = pages })],
             Items = items,
+            NextPage = next,
+        };
+    }
+
+    /// <summary>A page read by the store (<see cref="ItemQueries.PageAsync"/>), with the same header and next-page command.</summary>
+    public static Reply Reply(ItemQueries.Page found, string commandWithoutPage, string headerKey = "list.header")
+    {
+        if (found.Total == 0) return Core.Reply.Text("list.empty");
+        var next = found.Number < found.Pages ? $"{commandWithoutPage} page:{found.Number + 1}".Trim() : null;
+        return new Reply
+        {
+            Lines = [new Message(headerKey, new() { ["count"] = found.Total, ["page"] = found.Number, ["pages"] = found.Pages })],
+            Items = found.Items,
             NextPage = next,
         };
     }

@@ -14,7 +14,7 @@ public sealed class SearchItems(ItemQueries queries) : ICommandHandler
         var (page, args) = Paging.Take(context.Parsed.Args);
         var words = args.Select(t => t.Text.Trim()).Where(w => w.Length > 0).Take(MaxWords).ToList();
         if (words.Count == 0) return Reply.Text("search.usage");
-        var found = await queries.SearchAsync(context.Workspace.Id, words, ct);
-        return Paging.Reply(found, page, Paging.Join(Verb, args));
+        var found = await queries.SearchPageAsync(context.Workspace.Id, words, page, Paging.PageSize, ct);
+        return Paging.Reply(found, Paging.Join(Verb, args));
     }
 }

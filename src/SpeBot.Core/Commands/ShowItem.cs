@@ -20,9 +20,9 @@ public sealed class ShowItem(ItemStore items, ItemQueries queries) : ICommandHan
         if (item.Detail is not null) lines.Add(new Message("show.detail", new() { ["detail"] = item.Detail }));
         if (item.Evidence is not null) lines.Add(new Message("show.evidence", new() { ["evidence"] = item.Evidence }));
         if (item.DeclineReason is not null) lines.Add(new Message("show.declined", new() { ["reason"] = item.DeclineReason }));
-        var events = await items.EventsAsync(item.Id, ct);
+        var events = await items.RecentEventsAsync(item.Id, HistoryLines, ct);
         lines.Add("show.history");
-        foreach (var e in events.TakeLast(HistoryLines))
+        foreach (var e in events)
         {
             lines.Add(new Message("show.event", new()
             {

@@ -37,8 +37,11 @@ public sealed class Item
     public string? TrackedUrl { get; init; }
     public string? TrackedKey { get; init; }
 
-    /// <summary>Filled by queries that join votes; not a column.</summary>
+    /// <summary>How many people vote for it; kept on the row by every vote path (ScoreIndex).</summary>
     public int Votes { get; init; }
+
+    /// <summary>The time-free part of the score (Scoring.Base) with the configured weights; what <c>top</c> is indexed on.</summary>
+    public double BaseScore { get; init; }
 
     public ItemStatus State => ItemLifecycle.Parse(Status);
 

@@ -4,43 +4,170 @@ using SpeBot.Core.Storage;
 
 namespace SpeBot.Core.Items;
 
-/// <summary>What people look for: lists by status, category and person, the top by score, search, mine.</summary>
+/// <summary>
+/// What people look for: lists by status, category and person, the top by score, search, mine. Every read costs the
+/// page it shows plus an index lookup, not the backlog: counts come from item_counts, vote counts and the time-free
+/// part of the score from the item's own row (see migration 0004).
+/// </summary>
 public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBotOptions> options)
 {
+    public static readonly IReadOnlyList<string> OpenStatuses = ["proposed", "accepted", "in_progress"];
+
+    // Status names go into the SQL as literals (they come from ItemStatus, never from the user), so the planner sees
+    // them and can use the partial indexes on open items.
+    private const string OpenIn = "('proposed', 'accepted', 'in_progress')";
+
+    private volatile bool _basisChecked;
+    private readonly SearchText _search = new(db);
+
     public sealed record Filter(IReadOnlyList<string>? Statuses = null, string? Category = null, string? UserId = null);
 
-    public async Task<IReadOnlyList<ItemView>> ListAsync(long workspaceId, Filter filter, CancellationToken ct = default)
+    /// <summary>One page of a list, newest first, and how many items the whole list holds.</summary>
+    public sealed record Page(IReadOnlyList<ItemView> Items, int Total, int Number, int Pages);
+
+    /// <summary>
+    /// Page <paramref name="page"/> (from 1; past the end gives the last) of <paramref name="pageSize"/> items.
+    /// Without a person each status is read newest first on (workspace, status, number), only as far as the page, and
+    /// merged; the total is summed from item_counts. With a person, their items are few and come from the person indexes.
+    /// </summary>
+    public async Task<Page> PageAsync(long workspaceId, Filter filter, int page, int pageSize, CancellationToken ct = default)
     {
-        var statuses = filter.Statuses ?? ["proposed", "accepted", "in_progress"];
-        var rows = await db.ReadAsync(c => c.QueryAsync<Item>(new CommandDefinition($"""
-            {ItemStore.Select}
-            WHERE i.workspace_id = @workspaceId AND i.status IN @statuses
-              AND (@category IS NULL OR i.category = @category)
-              AND (@userId IS NULL OR i.author_id = @userId OR i.claimed_by = @userId OR i.source_author_id = @userId)
-            ORDER BY i.number DESC
-            """, new { workspaceId, statuses, category = filter.Category, userId = filter.UserId }, cancellationToken: ct)), ct);
-        return rows.Select(View).ToList();
+        var statuses = (filter.Statuses ?? OpenStatuses).Where(s => ItemLifecycle.TryParse(s, out var p) && p.Wire() == s).Distinct().ToList();
+        if (statuses.Count == 0) return new Page([], 0, 1, 0);
+        var inList = "(" + string.Join(", ", statuses.Select(s => $"'{s}'")) + ")";
+        var args = new DynamicParameters(new { workspaceId, category = filter.Category, userId = filter.UserId });
+        var categoryTerm = filter.Category is null ? "" : " AND i.category = @category";
+        return await db.ReadAsync(async c =>
+        {
+            int total;
+            if (filter.UserId is null)
+            {
+                total = await c.ExecuteScalarAsync<int>(new CommandDefinition($"""
+                    SELECT COALESCE(SUM(n), 0) FROM item_counts
+                    WHERE workspace_id = @workspaceId AND status IN {inList}{(filter.Category is null ? "" : " AND category = @category")}
+                    """, args, cancellationToken: ct));
+            }
+            else
+            {
+                total = await c.ExecuteScalarAsync<int>(new CommandDefinition(
+                    $"SELECT COUNT(*) FROM items i {PersonWhere(inList, categoryTerm)}", args, cancellationToken: ct));
+            }
+            if (total == 0) return new Page([], 0, 1, 0);
+            var pages = (total + pageSize - 1) / pageSize;
+            page = Math.Clamp(page, 1, pages);
+            var skip = (page - 1) * pageSize;
+            args.Add("take", pageSize);
+            args.Add("skip", skip);
+            args.Add("upTo", skip + pageSize);
+            string sql;
+            if (filter.UserId is null)
+            {
+                // One newest-first run per status, each cut at the end of the page, merged: never more index entries
+                // than statuses × (skip + take), whatever the backlog. The runs carry only (number, id), which
+                // ix_items_status_number holds, so the skipped entries cost no row reads; the page's rows are read last.
+                var runs = statuses.Select((s, k) => $"""
+                    SELECT * FROM (SELECT i.number, i.id FROM items i WHERE i.workspace_id = @workspaceId AND i.status = '{s}'{categoryTerm}
+                                   ORDER BY i.number DESC LIMIT @upTo) AS s{k}
+                    """);
+                sql = $"""
+                    {ItemStore.Select} WHERE i.id IN (
+                      SELECT id FROM ({string.Join("\nUNION ALL\n", runs)}) AS runs ORDER BY number DESC LIMIT @take OFFSET @skip)
+                    ORDER BY i.number DESC
+                    """;
+            }
+            else
+            {
+                sql = $"SELECT i.* FROM items i {PersonWhere(inList, categoryTerm)} ORDER BY i.number DESC LIMIT @take OFFSET @skip";
+            }
+            var rows = await c.QueryAsync<Item>(new CommandDefinition(sql, args, cancellationToken: ct));
+            return new Page(rows.Select(View).ToList(), total, page, pages);
+        }, ct);
     }
 
-    /// <summary>Open items by score, highest first; ties go to the older item.</summary>
-    public async Task<IReadOnlyList<ItemView>> TopAsync(long workspaceId, int n, CancellationToken ct = default) =>
-        (await ListAsync(workspaceId, new Filter(), ct)).OrderByDescending(v => v.Score).ThenBy(v => v.Item.Number).Take(n).ToList();
+    /// <summary>
+    /// A person's items as a union of three index lookups, so the cost is their items, not the backlog (written as an
+    /// OR, the planner walked a whole status instead).
+    /// </summary>
+    private static string PersonWhere(string inList, string categoryTerm) => $"""
+        WHERE i.id IN ({PersonIds}) AND i.status IN {inList}{categoryTerm}
+        """;
+
+    private const string PersonIds = """
+        SELECT id FROM items WHERE workspace_id = @workspaceId AND author_id = @userId
+        UNION SELECT id FROM items WHERE workspace_id = @workspaceId AND claimed_by = @userId
+        UNION SELECT id FROM items WHERE workspace_id = @workspaceId AND source_author_id = @userId
+        """;
+
+    /// <summary>
+    /// Open items by score, highest first; ties go to the older item. The score is base × age factor, and the age
+    /// factor lies between 1 and <see cref="Scoring.MaxAgeFactor"/> (the age cap). So the open items are read by
+    /// base_score, highest first (an index), each scored exactly, and the read stops at the first item whose base
+    /// times the largest age factor cannot reach the n-th best score found: no later item can beat or tie it.
+    /// </summary>
+    public async Task<IReadOnlyList<ItemView>> TopAsync(long workspaceId, int n, CancellationToken ct = default)
+    {
+        if (n <= 0) return [];
+        await EnsureScoreBasisAsync(ct);
+        var w = options.Value.Score;
+        var maxAge = Scoring.MaxAgeFactor(w);
+        var now = clock.GetUtcNow();
+        var best = new List<ItemView>(n + 1);
+        await using var c = await db.OpenAsync(ct);
+        var rows = c.QueryUnbufferedAsync<Item>($"""
+            SELECT i.* FROM items i WHERE i.workspace_id = @workspaceId AND i.status IN {OpenIn}
+            ORDER BY i.base_score DESC, i.number
+            """, new { workspaceId });
+        await foreach (var item in rows.WithCancellation(ct))
+        {
+            if (best.Count == n && Math.Round(item.BaseScore * maxAge, 2) < best[^1].Score) break;
+            var view = new ItemView(item, Scoring.Score(item, w, now));
+            var at = best.FindIndex(b => view.Score > b.Score || (view.Score == b.Score && view.Item.Number < b.Item.Number));
+            if (at < 0) at = best.Count;
+            if (at >= n) continue;
+            best.Insert(at, view);
+            if (best.Count > n) best.RemoveAt(n);
+        }
+        return best;
+    }
+
+    /// <summary>How many open items the workspace has (from item_counts).</summary>
+    public Task<int> OpenCountAsync(long workspaceId, CancellationToken ct = default) =>
+        db.ReadAsync(c => c.ExecuteScalarAsync<int>(new CommandDefinition(
+            $"SELECT COALESCE(SUM(n), 0) FROM item_counts WHERE workspace_id = @workspaceId AND status IN {OpenIn}",
+            new { workspaceId }, cancellationToken: ct)), ct);
+
+    /// <summary>Fills base_score once per process if the configured weights changed (ScoreIndex); cheap when current.</summary>
+    public async Task EnsureScoreBasisAsync(CancellationToken ct = default)
+    {
+        if (_basisChecked) return;
+        await ScoreIndex.EnsureAsync(db, options.Value.Score, clock, ct);
+        _basisChecked = true;
+    }
 
     /// <summary>
     /// Every word must appear in the title or detail. Plain substring matching (no tokenizer), so Japanese,
-    /// which has no spaces between words, is found too.
+    /// which has no spaces between words, is found too. The newest 200 matches, newest first.
     /// </summary>
-    public async Task<IReadOnlyList<ItemView>> SearchAsync(long workspaceId, IReadOnlyList<string> words, CancellationToken ct = default)
+    public async Task<IReadOnlyList<ItemView>> SearchAsync(long workspaceId, IReadOnlyList<string> words, CancellationToken ct = default) =>
+        await ReadIdsAsync(await _search.FindAsync(workspaceId, words, MaxSearchResults, ct), ct);
+
+    public const int MaxSearchResults = 200;
+
+    /// <summary>One page of <see cref="SearchAsync"/>'s results: only the page's rows are read.</summary>
+    public async Task<Page> SearchPageAsync(long workspaceId, IReadOnlyList<string> words, int page, int pageSize, CancellationToken ct = default)
     {
-        var sql = $"{ItemStore.Select} WHERE i.workspace_id = @workspaceId";
-        var args = new DynamicParameters(new { workspaceId });
-        for (var k = 0; k < words.Count; k++)
-        {
-            sql += $" AND (instr(lower(i.title), @w{k}) > 0 OR instr(lower(COALESCE(i.detail, '')), @w{k}) > 0)";
-            args.Add($"w{k}", words[k].ToLowerInvariant());
-        }
-        sql += " ORDER BY i.number DESC LIMIT 200";
-        var rows = await db.ReadAsync(c => c.QueryAsync<Item>(new CommandDefinition(sql, args, cancellationToken: ct)), ct);
+        var ids = await _search.FindAsync(workspaceId, words, MaxSearchResults, ct);
+        if (ids.Count == 0) return new Page([], 0, 1, 0);
+        var pages = (ids.Count + pageSize - 1) / pageSize;
+        page = Math.Clamp(page, 1, pages);
+        return new Page(await ReadIdsAsync(ids.Skip((page - 1) * pageSize).Take(pageSize).ToList(), ct), ids.Count, page, pages);
+    }
+
+    private async Task<IReadOnlyList<ItemView>> ReadIdsAsync(IReadOnlyList<long> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
+        var rows = await db.ReadAsync(c => c.QueryAsync<Item>(new CommandDefinition(
+            $"{ItemStore.Select} WHERE i.id IN @ids ORDER BY i.number DESC", new { ids }, cancellationToken: ct)), ct);
         return rows.Select(View).ToList();
     }
 
@@ -48,7 +175,8 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
     {
         var rows = (await db.ReadAsync(c => c.QueryAsync<Item>(new CommandDefinition($"""
             {ItemStore.Select}
-            WHERE i.workspace_id = @workspaceId AND (i.author_id = @userId OR i.claimed_by = @userId)
+            WHERE i.id IN (SELECT id FROM items WHERE workspace_id = @workspaceId AND author_id = @userId
+                           UNION SELECT id FROM items WHERE workspace_id = @workspaceId AND claimed_by = @userId)
             ORDER BY i.number DESC LIMIT 200
             """, new { workspaceId, userId }, cancellationToken: ct)), ct)).Select(View).ToList();
         return (rows.Where(v => v.Item.AuthorId == userId && ItemLifecycle.IsOpen(v.Item.State)).ToList(),

@@ -1,16 +1,17 @@
 using System.Data.Common;
 using Dapper;
+using Microsoft.Extensions.Options;
 using SpeBot.Core.Storage;
 
 namespace SpeBot.Core.Items;
 
 /// <summary>Items, their audit trail and their votes. Write methods join the caller's transaction.</summary>
-public sealed class ItemStore(Database db, TimeProvider clock)
+public sealed class ItemStore(Database db, TimeProvider clock, IOptions<SpeBotOptions>? options = null)
 {
-    internal const string Select = """
-        SELECT i.*, (SELECT COUNT(*) FROM votes v WHERE v.item_id = i.id) AS votes
-        FROM items i
-        """;
+    // The vote count is a column kept by the vote paths (ScoreIndex), so reading a card never counts its votes.
+    internal const string Select = "SELECT i.* FROM items i";
+
+    private readonly ScoreWeights _weights = options?.Value.Score ?? new ScoreWeights();
 
     /// <summary>Creates the item, or returns the one already captured from the same source message.</summary>
     public async Task<(Item Item, bool Created)> CreateAsync(DbConnection c, DbTransaction tx, NewItem n, CancellationToken ct)
@@ -30,18 +31,18 @@ public sealed class ItemStore(Database db, TimeProvider clock)
         var inserted = (await c.RowsAsync(tx, """
             INSERT INTO items (workspace_id, number, title, detail, category, status, author_platform, author_id, team,
                                source_channel, source_message_id, source_permalink, source_author_id,
-                               impact, effort, created_at, updated_at)
+                               impact, effort, base_score, created_at, updated_at)
             VALUES (@workspaceId, (SELECT COALESCE(MAX(number), 0) + 1 FROM items WHERE workspace_id = @workspaceId),
                     @title, @detail, @category, 'proposed', @authorPlatform, @authorId, @team,
                     @sourceChannel, @sourceMessageId, @sourcePermalink, @sourceAuthorId,
-                    @impact, @effort, @now, @now)
+                    @impact, @effort, @base, @now, @now)
             RETURNING id, number
             """, ct,
             ("@workspaceId", n.WorkspaceId), ("@title", n.Title), ("@detail", n.Detail), ("@category", n.Category),
             ("@authorPlatform", n.AuthorPlatform), ("@authorId", n.AuthorId), ("@team", n.Team),
             ("@sourceChannel", n.Source?.ChannelId), ("@sourceMessageId", n.Source?.MessageId),
             ("@sourcePermalink", n.Source?.Permalink), ("@sourceAuthorId", n.Source?.AuthorId),
-            ("@impact", n.Impact), ("@effort", n.Effort), ("@now", Iso.Of(now))))[0];
+            ("@impact", n.Impact), ("@effort", n.Effort), ("@base", Scoring.Base(0, n.Impact, n.Effort, _weights)), ("@now", Iso.Of(now))))[0];
         var row = (Id: (long)inserted[0]!, Number: (long)inserted[1]!);
         // Built from what was just written rather than read back: reading 27 columns costs more than the insert.
         var item = new Item
@@ -79,6 +80,12 @@ public sealed class ItemStore(Database db, TimeProvider clock)
         db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
             "UPDATE items SET source_permalink = @permalink WHERE id = @id AND source_permalink IS NULL",
             new { id, permalink }, tx, cancellationToken: ct)), ct);
+
+    /// <summary>The item's latest <paramref name="count"/> events, oldest first (a popular item has one per vote).</summary>
+    public async Task<IReadOnlyList<ItemEvent>> RecentEventsAsync(long itemId, int count, CancellationToken ct = default) =>
+        (await db.ReadAsync(c => c.QueryAsync<ItemEvent>(new CommandDefinition(
+            "SELECT * FROM item_events WHERE item_id = @itemId ORDER BY id DESC LIMIT @count", new { itemId, count }, cancellationToken: ct)), ct))
+        .Reverse().ToList();
 
     public async Task<IReadOnlyList<ItemEvent>> EventsAsync(long itemId, CancellationToken ct = default) =>
         (await db.ReadAsync(c => c.QueryAsync<ItemEvent>(new CommandDefinition(

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Microsoft.Extensions.Options;
 using SpeBot.Core.Outbox;
 using SpeBot.Core.Storage;
 using SpeBot.Core.Workspaces;
@@ -13,7 +14,8 @@ public sealed record Actor(Platform Platform, long WorkspaceId, string UserId, s
 /// Triage, assignment and completion. Each change is one transaction: the permission check, the new state,
 /// an audit event and an in-place refresh of the item's cards. Refusals say who can do it instead.
 /// </summary>
-public sealed class Lifecycle(Database db, ItemStore items, CardUpdates cards, WorkspaceStore workspaces, Notices notices, OutboxSignal signal, TimeProvider clock)
+public sealed class Lifecycle(Database db, ItemStore items, CardUpdates cards, WorkspaceStore workspaces, Notices notices, OutboxSignal signal, TimeProvider clock,
+                             IOptions<SpeBotOptions> weights)
 {
     public const int MaxNote = 2000;
 
@@ -127,7 +129,10 @@ public sealed class Lifecycle(Database db, ItemStore items, CardUpdates cards, W
                 SELECT @targetId, voter_id, 'merge', created_at FROM votes WHERE item_id = @sourceId
                 ON CONFLICT (item_id, voter_id) DO NOTHING
                 """, new { targetId = target.Id, sourceId = source.Id }, tx, cancellationToken: ct));
-            await c.ExecuteAsync(new CommandDefinition("DELETE FROM votes WHERE item_id = @Id", new { source.Id }, tx, cancellationToken: ct));
+            var removed = await c.ExecuteAsync(new CommandDefinition("DELETE FROM votes WHERE item_id = @Id", new { source.Id }, tx, cancellationToken: ct));
+            // The counts move with the votes, in this transaction: the target gains the voters it did not have yet.
+            await ScoreIndex.AddVotesAsync(c, tx, target.Id, moved, weights.Value.Score, ct);
+            await ScoreIndex.AddVotesAsync(c, tx, source.Id, -removed, weights.Value.Score, ct);
             await c.ExecuteAsync(new CommandDefinition("""
                 UPDATE items SET status = 'duplicate', merged_into = @targetId, claimed_by = NULL, claimed_at = NULL, updated_at = @now WHERE id = @sourceId
                 """, new { targetId = target.Id, sourceId = source.Id, now }, tx, cancellationToken: ct));

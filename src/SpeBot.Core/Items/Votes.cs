@@ -118,6 +118,7 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
                 new { itemId, r.UserId }, tx, cancellationToken: ct));
         }
         if (changed == 0) return ReactionOutcome.Unchanged;
+        await ScoreIndex.AddVotesAsync(c, tx, itemId, stillReacting ? 1 : -1, options.Value.Score, ct);
         await items.AppendEventAsync(c, tx, itemId, r.UserId, stillReacting ? "voted" : "unvoted", r.Reaction, r.Platform.Wire(), r.ChannelId, ct);
         await cards.EnqueueAsync(c, tx, r.Platform, r.WorkspaceId, itemId, ct);
         return stillReacting ? ReactionOutcome.VoteAdded : ReactionOutcome.VoteRemoved;
@@ -147,6 +148,7 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
                     "INSERT INTO votes (item_id, voter_id, via, created_at) VALUES (@itemId, @userId, 'button', @now)",
                     new { itemId, userId, now = Iso.Of(clock.GetUtcNow()) }, tx, cancellationToken: ct));
             }
+            await ScoreIndex.AddVotesAsync(c, tx, itemId, removed == 0 ? 1 : -removed, options.Value.Score, ct);
             await items.AppendEventAsync(c, tx, itemId, userId, removed == 0 ? "voted" : "unvoted", "button", platform.Wire(), channelId, ct);
             var item = await c.QuerySingleAsync<Item>(new CommandDefinition($"{ItemStore.Select} WHERE i.id = @itemId", new { itemId }, tx, cancellationToken: ct));
             await cards.EnqueueAsync(c, tx, platform, item.WorkspaceId, itemId, ct);

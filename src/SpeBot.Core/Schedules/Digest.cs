@@ -8,38 +8,90 @@ using SpeBot.Core.Storage;
 
 namespace SpeBot.Core.Schedules;
 
-/// <summary>What a channel digest shows for one window; built at send time so it always shows the latest state.</summary>
+/// <summary>
+/// What a channel digest shows for one window; built at send time so it always shows the latest state.
+/// The lists hold their first <see cref="DigestBuilder.MaxListed"/> items; the *Count properties are the totals.
+/// </summary>
 public sealed record DigestModel(
     DateTimeOffset From, DateTimeOffset To, int Open, IReadOnlyList<ItemView> Top, IReadOnlyList<ItemView> New, IReadOnlyList<ItemView> Done,
     IReadOnlyList<ItemView> Triage, IReadOnlyList<ItemView> StaleClaims, IReadOnlyList<CapacityLine> Capacity, IReadOnlyList<ItemView> Stuck,
-    int StuckDays);
+    int StuckDays, int? TriageTotal = null, int? StuckTotal = null, int? NewTotal = null, int? DoneTotal = null, int? StaleTotal = null)
+{
+    public int NewCount => NewTotal ?? New.Count;
+    public int DoneCount => DoneTotal ?? Done.Count;
+    public int TriageCount => TriageTotal ?? Triage.Count;
+    public int StaleCount => StaleTotal ?? StaleClaims.Count;
+    public int StuckCount => StuckTotal ?? Stuck.Count;
+}
 
+/// <summary>
+/// Builds a digest from indexes only: the counts come from item_counts, the top from the score index, new and done
+/// items from the window's own rows, and the long lists (waiting for triage, stuck) are read only as far as they are shown.
+/// </summary>
 public sealed class DigestBuilder(Database db, ItemQueries queries, CapacityStore capacity, TimeProvider clock, IOptions<ScheduleOptions> options)
 {
+    /// <summary>Items listed per long section; more than any renderer shows (Slack 10 lines, Teams 10 at most).</summary>
+    public const int MaxListed = 20;
+
+    private const string OpenIn = "('proposed', 'accepted', 'in_progress')";
+
+    // A claim is stale when its last progress (or the claim itself) is older than the cutoff: COALESCE(progress_at,
+    // claimed_at) spelled out, so the count is answered from ix_items_progress (in-progress items only) alone.
+    private const string StaleTerm = "(progress_at < @staleBefore OR (progress_at IS NULL AND claimed_at < @staleBefore))";
+
     public async Task<DigestModel> BuildAsync(long workspaceId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
     {
         var o = options.Value;
         var now = clock.GetUtcNow();
-        var rows = (await db.ReadAsync(c => c.QueryAsync<Item>(new CommandDefinition($"""
-            {ItemStore.Select}
-            WHERE i.workspace_id = @workspaceId
-              AND (i.status IN ('proposed', 'accepted', 'in_progress') OR i.created_at >= @from OR i.done_at >= @from)
-            ORDER BY i.number
-            """, new { workspaceId, from = Iso.Of(from) }, cancellationToken: ct)), ct)).Select(queries.View).ToList();
-        var open = rows.Where(v => ItemLifecycle.IsOpen(v.Item.State)).ToList();
-        bool In(DateTimeOffset? t) => t >= from && t < to;
-        var staleBefore = now.AddDays(-o.StaleClaimDays);
-        var stuckBefore = now.AddDays(-o.StuckDays);
-        return new DigestModel(from, to, open.Count,
-            Top: open.OrderByDescending(v => v.Score).ThenBy(v => v.Item.Number).Take(o.TopItems).ToList(),
-            New: rows.Where(v => In(v.Item.CreatedAt)).ToList(),
-            Done: rows.Where(v => v.Item.State == ItemStatus.Done && In(v.Item.DoneAt)).ToList(),
-            Triage: open.Where(v => v.Item.State == ItemStatus.Proposed).ToList(),
-            StaleClaims: open.Where(v => v.Item is { State: ItemStatus.InProgress, ClaimedBy: not null }
-                                         && (v.Item.ProgressAt ?? v.Item.ClaimedAt) < staleBefore).ToList(),
+        var staleBefore = Iso.Of(now.AddDays(-o.StaleClaimDays));
+        var stuckBefore = Iso.Of(now.AddDays(-o.StuckDays));
+        var args = new { workspaceId, from = Iso.Of(from), to = Iso.Of(to), staleBefore, stuckBefore, limit = MaxListed };
+        var (counts, created, done, triage, stale, stuck) = await db.ReadAsync(async c =>
+        {
+            async Task<List<ItemView>> Items(string sql) =>
+                (await c.QueryAsync<Item>(new CommandDefinition(sql, args, cancellationToken: ct))).Select(queries.View).ToList();
+            // Open and waiting for triage from item_counts; "stuck" is every open item minus those touched since the
+            // cutoff; the window's new, done and stale counts are index ranges (a week's activity, not the backlog).
+            var counts = await c.QuerySingleAsync<(long Open, long Proposed, long Recent, long New, long Done, long Stale)>(new CommandDefinition($"""
+                SELECT (SELECT COALESCE(SUM(n), 0) FROM item_counts WHERE workspace_id = @workspaceId AND status IN {OpenIn}),
+                       (SELECT COALESCE(SUM(n), 0) FROM item_counts WHERE workspace_id = @workspaceId AND status = 'proposed'),
+                       (SELECT COUNT(*) FROM items WHERE workspace_id = @workspaceId AND status IN {OpenIn} AND updated_at >= @stuckBefore),
+                       (SELECT COUNT(*) FROM items WHERE workspace_id = @workspaceId AND created_at >= @from AND created_at < @to),
+                       (SELECT COUNT(*) FROM items WHERE workspace_id = @workspaceId AND done_at >= @from AND done_at < @to AND status = 'done'),
+                       (SELECT COUNT(*) FROM items WHERE workspace_id = @workspaceId AND status = 'in_progress' AND claimed_by IS NOT NULL
+                          AND {StaleTerm})
+                """, args, cancellationToken: ct));
+            var created = await Items($"{ItemStore.Select} WHERE i.workspace_id = @workspaceId AND i.created_at >= @from AND i.created_at < @to ORDER BY i.number LIMIT @limit");
+            // done_at picks the window's rows (only done items have it); the status is checked on those rows.
+            var done = await Items($"{ItemStore.Select} WHERE i.workspace_id = @workspaceId AND i.done_at >= @from AND i.done_at < @to AND i.status = 'done' ORDER BY i.number LIMIT @limit");
+            var triage = await Items($"{ItemStore.Select} WHERE i.workspace_id = @workspaceId AND i.status = 'proposed' ORDER BY i.number LIMIT @limit");
+            var stale = await Items($"""
+                {ItemStore.Select} WHERE i.workspace_id = @workspaceId AND i.status = 'in_progress' AND i.claimed_by IS NOT NULL
+                  AND {StaleTerm.Replace("progress_at", "i.progress_at", StringComparison.Ordinal).Replace("claimed_at", "i.claimed_at", StringComparison.Ordinal)}
+                ORDER BY i.number LIMIT @limit
+                """);
+            // Longest untouched first, read from ix_items_open_updated only as far as the list: by number, the in-progress
+            // items (all touched recently) had to be walked to find none.
+            var stuck = await Items($"""
+                {ItemStore.Select} WHERE i.workspace_id = @workspaceId AND i.status IN {OpenIn} AND i.updated_at < @stuckBefore
+                ORDER BY i.updated_at, i.number LIMIT @limit
+                """);
+            return (counts, created, done, triage, stale, stuck);
+        }, ct);
+        return new DigestModel(from, to, (int)counts.Open,
+            Top: await queries.TopAsync(workspaceId, o.TopItems, ct),
+            New: created,
+            Done: done,
+            Triage: triage,
+            StaleClaims: stale,
             Capacity: await capacity.WeekAsync(workspaceId, from, to, null, ct),
-            Stuck: open.Where(v => v.Item.UpdatedAt < stuckBefore).ToList(),
-            StuckDays: o.StuckDays);
+            Stuck: stuck,
+            StuckDays: o.StuckDays,
+            TriageTotal: (int)counts.Proposed,
+            StuckTotal: (int)(counts.Open - counts.Recent),
+            NewTotal: (int)counts.New,
+            DoneTotal: (int)counts.Done,
+            StaleTotal: (int)counts.Stale);
     }
 }
 

@@ -61,8 +61,8 @@ public sealed class SlackDigest(SlackWebApi api, SlackRenderer renderer, DigestB
         var title = renderer.T(locale, new Message("digest.title", new() { ["from"] = Day(m.From), ["to"] = Day(m.To) }));
         var header = renderer.T(locale, new Message("digest.header", new()
         {
-            ["open"] = m.Open, ["new"] = m.New.Count, ["done"] = m.Done.Count, ["triage"] = m.Triage.Count,
-            ["stale"] = m.StaleClaims.Count, ["stuck"] = m.Stuck.Count,
+            ["open"] = m.Open, ["new"] = m.NewCount, ["done"] = m.DoneCount, ["triage"] = m.TriageCount,
+            ["stale"] = m.StaleCount, ["stuck"] = m.StuckCount,
         }));
         var blocks = new JsonArray(BlockKit.Header(title), BlockKit.Section(header), BlockKit.Context(renderer.T(locale, "digest.details")));
         return (BlockKit.Truncate($"{title}\n{header}", BlockKit.MaxFallbackText), blocks);

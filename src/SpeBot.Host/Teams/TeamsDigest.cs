@@ -71,8 +71,8 @@ public sealed class TeamsDigest(BotConnectorClient connector, TeamsRenderer rend
             AdaptiveCards.Text(T("digest.title", new() { ["from"] = Day(m.From), ["to"] = Day(m.To) }), "Bolder", "Medium"),
             AdaptiveCards.Text(T("digest.header", new()
             {
-                ["open"] = m.Open, ["new"] = m.New.Count, ["done"] = m.Done.Count, ["triage"] = m.Triage.Count,
-                ["stale"] = m.StaleClaims.Count, ["stuck"] = m.Stuck.Count,
+                ["open"] = m.Open, ["new"] = m.NewCount, ["done"] = m.DoneCount, ["triage"] = m.TriageCount,
+                ["stale"] = m.StaleCount, ["stuck"] = m.StuckCount,
             })),
         };
         void Part(string heading, IEnumerable<Message> lines, int count)
@@ -86,23 +86,23 @@ public sealed class TeamsDigest(BotConnectorClient connector, TeamsRenderer rend
         }
 
         Part(T("teams.digest.top"), m.Top.Select(Item), m.Top.Count);
-        Part(T("teams.digest.new"), m.New.Select(Item), m.New.Count);
+        Part(T("teams.digest.new"), m.New.Select(Item), m.NewCount);
         Part(T("teams.digest.done"), m.Done.Select(v => new Message(v.Item.Evidence is null ? "digest.done_item" : "digest.done_evidence", new()
         {
             ["ref"] = v.Item.Ref, ["title"] = v.Item.Title, ["user"] = new UserRef(v.Item.DoneBy ?? v.Item.ClaimedBy ?? v.Item.AuthorId),
             ["evidence"] = v.Item.Evidence,
-        })), m.Done.Count);
-        Part(T("teams.digest.triage"), m.Triage.Select(Item), m.Triage.Count);
+        })), m.DoneCount);
+        Part(T("teams.digest.triage"), m.Triage.Select(Item), m.TriageCount);
         Part(T("teams.digest.stale"), m.StaleClaims.Select(v => new Message("digest.stale_item", new()
         {
             ["ref"] = v.Item.Ref, ["title"] = v.Item.Title, ["user"] = new UserRef(v.Item.ClaimedBy!),
-        })), m.StaleClaims.Count);
+        })), m.StaleCount);
         Part(T("teams.digest.capacity"), m.Capacity.Select(c => new Message("digest.capacity_line", new()
         {
             ["team"] = c.Team.Length == 0 ? new KeyRef("capacity.no_team") : c.Team,
             ["delivered"] = Math.Round(c.Delivered, 1), ["pledged"] = Math.Round(c.Pledged, 1),
         })), m.Capacity.Count);
-        Part(T("teams.digest.stuck", new() { ["days"] = m.StuckDays }), m.Stuck.Select(Item), m.Stuck.Count);
+        Part(T("teams.digest.stuck", new() { ["days"] = m.StuckDays }), m.Stuck.Select(Item), m.StuckCount);
         return (AdaptiveCards.Card(body, mentions: style.Entities()), cut);
     }
 }

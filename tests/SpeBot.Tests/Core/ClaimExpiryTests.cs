@@ -12,7 +12,7 @@ public sealed class ClaimExpiryTests
     public async Task ClaimWithoutUpdateForNDaysIsReleasedAndTheClaimerTold()
     {
         using var t = new TestDatabase();
-        var lifecycle = new Lifecycle(t.Db, t.Items, t.Cards, t.Workspaces, new Notices(t.Outbox), t.Signal, t.Clock);
+        var lifecycle = new Lifecycle(t.Db, t.Items, t.Cards, t.Workspaces, new Notices(t.Outbox), t.Signal, t.Clock, t.Options);
         var ws = await t.Workspaces.EnsureAsync(Platform.Slack, "T1");
         var actor = new Actor(Platform.Slack, ws.Id, "U222", "C1");
         await t.Proposals.SubmitAsync(Platform.Slack, new NewItem(ws.Id, "Stale one", "slack", "U1"), "C1", default);

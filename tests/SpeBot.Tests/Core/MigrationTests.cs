@@ -14,6 +14,7 @@ public sealed class MigrationTests : IDisposable
         "workspaces", "items", "votes", "reaction_states", "item_events", "posted_messages", "inbox", "outbox",
         "schedules", "schedule_runs", "capacity_pledges", "work_logs", "polls", "poll_votes", "shift_notes",
         "conversation_refs", "maintainers", "user_settings", "poll_options", "oncall_shifts", "handoffs", "welcomes", "muted_sources", "watch_endpoints",
+        "score_basis", "item_counts",
     ];
 
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"spebot-migrate-{Guid.NewGuid():N}.db");
@@ -55,8 +56,8 @@ public sealed class MigrationTests : IDisposable
         await _migrator.MigrateAsync();
 
         var rows = (await MigrationRowsAsync()).ToList();
-        Assert.Equal([(1L, "0001_init"), (2L, "0002_retro_handoff"), (3L, "0003_drop_outbox_due"), (8L, "0008_outbox_trace"), (9L, "0009_discovery")],
-            rows.Where(r => r.Version is <= 3 or 8 or 9).Select(r => (r.Version, r.Name)));
+        Assert.Equal([(1L, "0001_init"), (2L, "0002_retro_handoff"), (3L, "0003_drop_outbox_due"), (4L, "0004_read_indexes"), (8L, "0008_outbox_trace"), (9L, "0009_discovery")],
+            rows.Where(r => r.Version is <= 4 or 8 or 9).Select(r => (r.Version, r.Name)));
         Assert.Equal(Migrator.Embedded().Select(m => (long)m.Version), rows.Select(r => r.Version));
         Assert.All(rows, r => Assert.Equal("2026-11-02T09:00:00.000Z", r.AppliedAt));
         Assert.Equal(Migrator.Embedded().Max(m => m.Version), await _migrator.CurrentVersionAsync());
@@ -76,6 +77,36 @@ public sealed class MigrationTests : IDisposable
         Assert.Equal(0, applied);
         Assert.Equal(schemaBefore, await SchemaAsync());
         Assert.Equal(migrationsBefore, await MigrationRowsAsync());
+    }
+
+    [Fact]
+    public async Task Migration4BackfillsVoteCountsAndItemCountsOfExistingRows()
+    {
+        // A database as version 3 left it: items with votes, counted nowhere.
+        await using (var c = await _db.OpenAsync())
+        {
+            await c.ExecuteAsync("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+            foreach (var (version, name, sql) in Migrator.Embedded().Where(m => m.Version <= 3))
+            {
+                await c.ExecuteAsync(sql);
+                await c.ExecuteAsync("INSERT INTO schema_migrations VALUES (@version, @name, 'x')", new { version, name });
+            }
+            await c.ExecuteAsync("""
+                INSERT INTO workspaces (id, platform, external_id, created_at, updated_at) VALUES (1, 'slack', 'T1', 'x', 'x');
+                INSERT INTO items (id, workspace_id, number, title, category, status, author_platform, author_id, created_at, updated_at) VALUES
+                  (1, 1, 1, 'a', 'security', 'proposed', 'slack', 'U1', 'x', 'x'),
+                  (2, 1, 2, 'b', 'security', 'done', 'slack', 'U1', 'x', 'x'),
+                  (3, 1, 3, 'c', 'cost', 'proposed', 'slack', 'U1', 'x', 'x');
+                INSERT INTO votes (item_id, voter_id, via, created_at) VALUES (1, 'U1', 'button', 'x'), (1, 'U2', 'button', 'x'), (3, 'U1', 'button', 'x');
+                """);
+        }
+
+        Assert.Equal(1, await _migrator.MigrateAsync());
+
+        await using var read = await _db.OpenAsync();
+        Assert.Equal([2L, 0L, 1L], await read.QueryAsync<long>("SELECT votes FROM items ORDER BY id"));
+        Assert.Equal([("proposed", "cost", 1L), ("proposed", "security", 1L), ("done", "security", 1L)],
+            (await read.QueryAsync<(string, string, long)>("SELECT status, category, n FROM item_counts ORDER BY status DESC, category")).ToList());
     }
 
     [Fact]

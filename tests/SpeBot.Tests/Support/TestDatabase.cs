@@ -13,16 +13,16 @@ namespace SpeBot.Tests.Support;
 /// <summary>A migrated temp-file SQLite database with the core stores wired by hand, for core tests without a host.</summary>
 public sealed class TestDatabase : IDisposable
 {
-    public TestDatabase(SpeBotOptions? options = null)
+    public TestDatabase(SpeBotOptions? options = null, string? path = null)
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"spebot-core-{Guid.NewGuid():N}.db");
+        Path = path ?? System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"spebot-core-{Guid.NewGuid():N}.db");
         Clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
         Options = Microsoft.Extensions.Options.Options.Create(options ?? new SpeBotOptions());
         Db = new Database(Microsoft.Extensions.Options.Options.Create(new StorageOptions { Path = Path }));
         Migrator = new Migrator(Db, Clock, NullLogger<Migrator>.Instance);
         Migrator.MigrateAsync().GetAwaiter().GetResult();
         Workspaces = new WorkspaceStore(Db, Clock, Options);
-        Items = new ItemStore(Db, Clock);
+        Items = new ItemStore(Db, Clock, Options);
         Outbox = new OutboxStore(Db, Clock);
         Signal = new OutboxSignal();
         Posted = new PostedMessageStore(Db, Clock);
@@ -47,10 +47,14 @@ public sealed class TestDatabase : IDisposable
     public Votes Votes { get; }
     public ItemQueries Queries { get; }
 
+    /// <summary>Leaves the file for a second TestDatabase on the same path (a restart with other settings).</summary>
+    public bool KeepFile { get; set; }
+
     public void Dispose()
     {
         Db.DisposeAsync().AsTask().GetAwaiter().GetResult();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (KeepFile) return;
         foreach (var f in new[] { Path, Path + "-wal", Path + "-shm" })
         {
             try { File.Delete(f); } catch (IOException) { }

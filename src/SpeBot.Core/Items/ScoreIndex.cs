@@ -1,0 +1,55 @@
+using System.Data.Common;
+using System.Globalization;
+using Dapper;
+using SpeBot.Core.Storage;
+
+namespace SpeBot.Core.Items;
+
+/// <summary>
+/// Keeps each item's vote count and base_score (the time-free part of its score, <see cref="Scoring.Base"/>) on the
+/// item, so reads never count votes and <c>top</c> reads an index. Vote paths call <see cref="AddVotesAsync"/> in the
+/// vote's own transaction; <see cref="EnsureAsync"/> refills base_score when the configured weights differ from the
+/// ones it was computed with (and fills it once after migration 0004).
+/// </summary>
+public static class ScoreIndex
+{
+    /// <summary>Changes the item's vote count by <paramref name="delta"/> and its base_score with it.</summary>
+    public static async Task AddVotesAsync(DbConnection c, DbTransaction tx, long itemId, long delta, ScoreWeights w, CancellationToken ct)
+    {
+        if (delta == 0) return;
+        // Both statements stay prepared on the writer connection; the base is computed here, not in SQL, so it is
+        // exactly the value Scoring computes (SQL has no portable pow across SQLite builds).
+        var rows = await c.RowsAsync(tx, "UPDATE items SET votes = votes + @delta WHERE id = @id RETURNING votes, impact, effort", ct,
+            ("@delta", delta), ("@id", itemId));
+        if (rows is not [var row]) return;
+        await c.RunAsync(tx, "UPDATE items SET base_score = @base WHERE id = @id", ct,
+            ("@base", Scoring.Base((long)row[0]!, (int?)(long?)row[1], (int?)(long?)row[2], w)), ("@id", itemId));
+    }
+
+    public static string Basis(ScoreWeights w) =>
+        string.Join(';', new[] { w.Votes, w.Impact, w.Effort }.Select(x => x.ToString("R", CultureInfo.InvariantCulture)));
+
+    /// <summary>
+    /// Recomputes every item's base_score if it was computed with other weights. Returns the items rescored (0 when
+    /// current). One write: votes that arrive meanwhile wait for it, so no base is computed with mixed weights.
+    /// </summary>
+    public static Task<int> EnsureAsync(Database db, ScoreWeights w, TimeProvider clock, CancellationToken ct = default) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            var basis = Basis(w);
+            var stored = await c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT weights FROM score_basis WHERE id = 1",
+                transaction: tx, cancellationToken: ct));
+            if (stored == basis) return 0;
+            var items = await c.RowsAsync(tx, "SELECT id, votes, impact, effort FROM items", ct);
+            foreach (var i in items)
+            {
+                await c.RunAsync(tx, "UPDATE items SET base_score = @base WHERE id = @id", ct,
+                    ("@base", Scoring.Base((long)i[1]!, (int?)(long?)i[2], (int?)(long?)i[3], w)), ("@id", (long)i[0]!));
+            }
+            await c.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO score_basis (id, weights, updated_at) VALUES (1, @basis, @now)
+                ON CONFLICT (id) DO UPDATE SET weights = excluded.weights, updated_at = excluded.updated_at
+                """, new { basis, now = Iso.Of(clock.GetUtcNow()) }, tx, cancellationToken: ct));
+            return items.Count;
+        }, ct);
+}

@@ -1,0 +1,100 @@
+using Dapper;
+using SpeBot.Core;
+using SpeBot.Core.Items;
+using SpeBot.Tests.Support;
+
+namespace SpeBot.Tests.Core.Items;
+
+/// <summary>
+/// <c>top</c> reads a bounded head of the base_score index and rescores it with the age factor (issue 16); its order must
+/// still be exactly the README's formula over every open item, ages past and below the cap included.
+/// </summary>
+public sealed class TopOrderTests
+{
+    public static TheoryData<double, double, double, double, double> Weights() => new()
+    {
+        { 1, 1, 1, 0.05, 12 },      // the defaults
+        { 1, 1, 1, 0.5, 4 },        // a large age factor (up to 3×): far more of the head must be read
+        { 0.5, 2, 1, 0.2, 26 },
+        { 1, 0, 0, 0, 12 },         // votes only, no age
+    };
+
+    [Theory]
+    [MemberData(nameof(Weights))]
+    public async Task TopEqualsTheDocumentedFormulaOnAGeneratedBacklog(double wv, double wi, double we, double perWeek, double capWeeks)
+    {
+        var weights = new ScoreWeights { Votes = wv, Impact = wi, Effort = we, AgePerWeek = perWeek, AgeCapWeeks = capWeeks };
+        using var t = new TestDatabase(new SpeBotOptions { Score = weights });
+        var seed = new ItemSeed(t);
+        var ws = await seed.WorkspaceAsync();
+        var rng = new Random(16);
+        var start = t.Clock.GetUtcNow();
+        var now = start.AddDays(7 * 30);                             // ages from 30 weeks (past every cap) to none
+        var items = new List<Item>();
+        for (var i = 0; i < 240; i++)
+        {
+            t.Clock.SetUtcNow(start.AddHours(i * 7 * 30 * 24 / 240.0));
+            items.Add(await seed.ItemAsync(ws.Id, $"Item {i}", rng.NextDouble() < 0.3 ? null : rng.Next(1, 6), rng.NextDouble() < 0.3 ? null : rng.Next(1, 6)));
+        }
+        t.Clock.SetUtcNow(now);
+        // Skewed votes, cast concurrently through the button path; some items closed.
+        var votes = new List<Task>();
+        foreach (var item in items)
+        {
+            var n = (int)(40 / (1 + rng.Next(items.Count) / 4.0));
+            for (var v = 0; v < n; v++) votes.Add(t.Votes.ToggleAsync(Platform.Slack, item.Id, $"U{v:D3}", "C1", default));
+        }
+        await Task.WhenAll(votes);
+        var actor = new Actor(Platform.Slack, ws.Id, "UMAINT", "C1");
+        foreach (var item in items.Where((_, i) => i % 7 == 3)) await seed.Lifecycle.DeclineAsync(actor, item.Number, "no", default);
+        foreach (var item in items.Where((_, i) => i % 11 == 5)) await seed.Lifecycle.ClaimAsync(actor, item.Number, default);
+
+        var expected = await ExpectedAsync(t, ws.Id, weights, now);
+        foreach (var n in new[] { 1, 5, 10, 20, 300 })
+        {
+            var top = await t.Queries.TopAsync(ws.Id, n);
+            Assert.Equal(expected.Take(n).Select(e => (e.Number, e.Score)), top.Select(v => (v.Item.Number, v.Score)));
+        }
+    }
+
+    [Fact]
+    public async Task ChangedWeightsRescoreEveryItemBeforeTheNextTop()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"spebot-weights-{Guid.NewGuid():N}.db");
+        using (var first = new TestDatabase(new SpeBotOptions(), path))
+        {
+            var seed = new ItemSeed(first);
+            var ws = await seed.WorkspaceAsync();
+            var popular = await seed.ItemAsync(ws.Id, "Popular, low impact", impact: 1);
+            await seed.ItemAsync(ws.Id, "Impactful, no votes", impact: 5);
+            foreach (var u in new[] { "U1", "U2", "U3", "U4", "U5" }) await first.Votes.ToggleAsync(Platform.Slack, popular.Id, u, "C1", default);
+            Assert.Equal("Popular, low impact", (await first.Queries.TopAsync(ws.Id, 1))[0].Item.Title);  // 6 × 1/3 = 2 > 5/3
+            first.KeepFile = true;
+        }
+        var impactFirst = new ScoreWeights { Votes = 0.2, Impact = 2, Effort = 1 };   // 6^0.2 × (1/3)^2 = 0.16 < (5/3)^2 = 2.78
+        using var second = new TestDatabase(new SpeBotOptions { Score = impactFirst }, path);
+        var ws2 = await second.Workspaces.EnsureAsync(Platform.Slack, "T1");
+
+        var top = await second.Queries.TopAsync(ws2.Id, 2);
+
+        Assert.Equal("Impactful, no votes", top[0].Item.Title);
+        await new ItemSeed(second).AssertConsistentAsync();
+    }
+
+    /// <summary>Every open item scored with the README's formula written out here, highest first, older first on ties.</summary>
+    private static async Task<List<(long Number, double Score)>> ExpectedAsync(TestDatabase t, long workspaceId, ScoreWeights w, DateTimeOffset now)
+    {
+        await using var c = await t.Db.OpenAsync();
+        var open = await c.QueryAsync<(long Number, long Votes, long? Impact, long? Effort, string CreatedAt)>("""
+            SELECT number, (SELECT COUNT(*) FROM votes v WHERE v.item_id = i.id), impact, effort, created_at FROM items i
+            WHERE workspace_id = @workspaceId AND status IN ('proposed', 'accepted', 'in_progress')
+            """, new { workspaceId });
+        return open.Select(i =>
+        {
+            var weeks = Math.Min(Math.Max((now - DateTimeOffset.Parse(i.CreatedAt, System.Globalization.CultureInfo.InvariantCulture)).TotalDays / 7.0, 0), w.AgeCapWeeks);
+            var score = Math.Pow(1 + i.Votes, w.Votes) * Math.Pow((i.Impact ?? 3) / 3.0, w.Impact) / Math.Pow((i.Effort ?? 3) / 3.0, w.Effort)
+                        * (1 + w.AgePerWeek * weeks);
+            return (i.Number, Score: Math.Round(score, 2));
+        }).OrderByDescending(e => e.Score).ThenBy(e => e.Number).ToList();
+    }
+}

@@ -1,0 +1,64 @@
+using Dapper;
+using SpeBot.Core;
+using SpeBot.Core.Items;
+using SpeBot.Core.Outbox;
+using SpeBot.Core.Workspaces;
+
+namespace SpeBot.Tests.Support;
+
+/// <summary>Items, votes and lifecycle steps through the core's own paths, and the invariants the read paths rely on.</summary>
+public sealed class ItemSeed(TestDatabase t)
+{
+    public Lifecycle Lifecycle { get; } = new(t.Db, t.Items, t.Cards, t.Workspaces, new Notices(t.Outbox), t.Signal, t.Clock, t.Options);
+
+    public async Task<Workspace> WorkspaceAsync(string maintainer = "UMAINT")
+    {
+        var ws = await t.Workspaces.EnsureAsync(Platform.Slack, "T1");
+        await t.Workspaces.AddMaintainerAsync(ws.Id, maintainer, maintainer);
+        return ws;
+    }
+
+    public Task<Item> ItemAsync(long workspaceId, string title, int? impact = null, int? effort = null, string category = "other", string author = "UAUTH") =>
+        t.Db.WriteAsync(async (c, tx) => (await t.Items.CreateAsync(c, tx, new NewItem(workspaceId, title, "slack", author, category, null, impact, effort), default)).Item);
+
+    public async Task<Item> GetAsync(long itemId) => (await t.Items.GetAsync(itemId))!;
+
+    /// <summary>The item's card, so reactions on it count as votes.</summary>
+    public Task CardAsync(long workspaceId, long itemId, string messageId) =>
+        t.Posted.RecordAsync(new PostedMessage { Platform = "slack", ChannelId = "CCARDS", MessageId = messageId, WorkspaceId = workspaceId, Kind = "item_card", ItemId = itemId });
+
+    private long _event;
+
+    public Task<ReactionResult> ReactAsync(long workspaceId, string messageId, string user, bool added, string reaction = "+1")
+    {
+        var n = Interlocked.Increment(ref _event);
+        return t.Votes.ApplyReactionAsync(new ReactionChange(Platform.Slack, workspaceId, "CCARDS", messageId, user, reaction, added,
+            $"1800000000.{n:D6}", $"Ev{n}"), default);
+    }
+
+    /// <summary>
+    /// Every item's stored vote count equals its votes rows, its base_score is exactly the documented time-free part of
+    /// the score, and item_counts equals a count of the items.
+    /// </summary>
+    public async Task AssertConsistentAsync()
+    {
+        var w = t.Options.Value.Score;
+        await using var c = await t.Db.OpenAsync();
+        var rows = await c.QueryAsync<(long Id, long Votes, long Counted, double BaseScore, long? Impact, long? Effort)>(
+            "SELECT id, votes, (SELECT COUNT(*) FROM votes v WHERE v.item_id = i.id), base_score, impact, effort FROM items i");
+        foreach (var r in rows)
+        {
+            Assert.True(r.Votes == r.Counted, $"item {r.Id}: votes column {r.Votes}, vote rows {r.Counted}");
+            Assert.Equal(Documented(r.Counted, (int?)r.Impact, (int?)r.Effort, w), r.BaseScore, 9);
+        }
+        var counts = (await c.QueryAsync<(long Ws, string Status, string Category, long N)>(
+            "SELECT workspace_id, status, category, n FROM item_counts WHERE n <> 0 ORDER BY 1, 2, 3")).ToList();
+        var actual = (await c.QueryAsync<(long Ws, string Status, string Category, long N)>(
+            "SELECT workspace_id, status, category, COUNT(*) FROM items GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")).ToList();
+        Assert.Equal(actual, counts);
+    }
+
+    /// <summary>The README's score without age, written out here rather than taken from Scoring.</summary>
+    public static double Documented(long votes, int? impact, int? effort, ScoreWeights w) =>
+        Math.Pow(1 + votes, w.Votes) * Math.Pow((impact ?? 3) / 3.0, w.Impact) / Math.Pow((effort ?? 3) / 3.0, w.Effort);
+}
