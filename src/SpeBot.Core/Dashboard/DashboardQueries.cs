@@ -1,0 +1,223 @@
+using System.Globalization;
+using System.Text;
+using Dapper;
+using Microsoft.Extensions.Options;
+using SpeBot.Core.Capacity;
+using SpeBot.Core.Items;
+using SpeBot.Core.Storage;
+using SpeBot.Core.Workspaces;
+
+namespace SpeBot.Core.Dashboard;
+
+/// <summary>What the board shows: any of status, category, team, person (author, claimer or finisher) and text.</summary>
+public sealed record BoardFilter(string? Status = null, string? Category = null, string? Team = null, string? Person = null,
+                                 string? Text = null, int Page = 1)
+{
+    public int Page { get; init; } = Math.Max(1, Page);
+}
+
+public sealed record BoardPage(IReadOnlyList<ItemView> Items, IReadOnlyDictionary<string, long> CountsByStatus, int Page, bool HasMore);
+
+public sealed record ItemVote(string VoterId, string Via, DateTimeOffset CreatedAt);
+
+public sealed record ItemDetail(ItemView View, IReadOnlyList<ItemEvent> History, IReadOnlyList<ItemVote> Votes,
+                                IReadOnlyList<(string Platform, string ChannelId, string MessageId)> Cards);
+
+public sealed record WeekCount(DateTimeOffset Week, int Proposed, int Accepted, int Done);
+public sealed record CategoryCount(string Category, int Open);
+public sealed record TeamWeek(string Team, DateTimeOffset Week, double Pledged, double Delivered);
+public sealed record LeadTime(string Category, int Items, double MedianDays, double P90Days);
+public sealed record FunnelStage(string Stage, long Items);
+public sealed record Recognition(string UserId, int Done, IReadOnlyList<string> Items);
+
+/// <summary>
+/// Every read of the dashboard, in one place so each can be benchmarked. Every query is bounded by the workspace
+/// (a session never sees another's rows) and reads through an index: pages by (workspace_id, number), weekly
+/// counts by (workspace_id, created_at|done_at) and the milestone-event index, open counts by (workspace_id, status, category).
+/// Weeks are ISO weeks (Monday 00:00) in the workspace's time zone, as capacity counts them.
+/// </summary>
+public sealed class DashboardQueries(Database db, ItemStore items, ItemQueries queries, CapacityStore capacity, WorkspaceStore workspaces,
+                                     TimeProvider clock, IOptions<SpeBotOptions> options)
+{
+    public const int PageSize = 50;
+    public const int Weeks = 12;
+    public const int CapacityWeeks = 8;
+    public const int ExportLimit = 100_000;
+    public static readonly IReadOnlyList<string> Statuses = ["proposed", "accepted", "in_progress", "done", "declined"];
+    private static readonly string[] OpenStatuses = ["proposed", "accepted", "in_progress"];
+
+    public async Task<BoardPage> BoardAsync(long workspaceId, BoardFilter filter, CancellationToken ct = default)
+    {
+        var (where, args) = Where(workspaceId, filter);
+        args.Add("take", PageSize + 1);
+        args.Add("skip", (filter.Page - 1) * PageSize);
+        var rows = (await db.ReadAsync(c => c.QueryAsync<Item>(new CommandDefinition(
+            $"{ItemStore.Select} {where} ORDER BY i.number DESC LIMIT @take OFFSET @skip", args, cancellationToken: ct)), ct)).ToList();
+        var counts = (await db.ReadAsync(c => c.QueryAsync<(string Status, long Count)>(new CommandDefinition(
+            "SELECT status, COUNT(*) FROM items WHERE workspace_id = @workspaceId GROUP BY status", new { workspaceId }, cancellationToken: ct)), ct))
+            .ToDictionary(r => r.Status, r => r.Count);
+        return new BoardPage(rows.Take(PageSize).Select(queries.View).ToList(), counts, filter.Page, rows.Count > PageSize);
+    }
+
+    /// <summary>Every item the filter shows (no paging), for CSV/JSON export; capped so one request cannot hold the server.</summary>
+    public async Task<IReadOnlyList<ItemView>> ExportAsync(long workspaceId, BoardFilter filter, CancellationToken ct = default)
+    {
+        var (where, args) = Where(workspaceId, filter);
+        args.Add("take", ExportLimit);
+        var rows = await db.ReadAsync(c => c.QueryAsync<Item>(new CommandDefinition(
+            $"{ItemStore.Select} {where} ORDER BY i.number DESC LIMIT @take", args, cancellationToken: ct)), ct);
+        return rows.Select(queries.View).ToList();
+    }
+
+    private static (string Where, DynamicParameters Args) Where(long workspaceId, BoardFilter f)
+    {
+        // Only the filters given become SQL, so an unfiltered page walks the (workspace_id, number) index backwards.
+        var sql = new StringBuilder("WHERE i.workspace_id = @workspaceId");
+        var args = new DynamicParameters(new { workspaceId });
+        if (!string.IsNullOrWhiteSpace(f.Status))
+        {
+            if (f.Status == "open") sql.Append(" AND i.status IN ('proposed', 'accepted', 'in_progress')");
+            else
+            {
+                sql.Append(" AND i.status = @status");
+                args.Add("status", f.Status);
+            }
+        }
+        if (!string.IsNullOrWhiteSpace(f.Category))
+        {
+            sql.Append(" AND i.category = @category");
+            args.Add("category", f.Category);
+        }
+        if (!string.IsNullOrWhiteSpace(f.Team))
+        {
+            sql.Append(" AND lower(i.team) = lower(@team)");
+            args.Add("team", f.Team.Trim());
+        }
+        if (!string.IsNullOrWhiteSpace(f.Person))
+        {
+            sql.Append(" AND (i.author_id = @person OR i.claimed_by = @person OR i.done_by = @person)");
+            args.Add("person", f.Person.Trim());
+        }
+        if (!string.IsNullOrWhiteSpace(f.Text))
+        {
+            // Substring match, as /spe search: Japanese has no spaces between words, so no tokenizer would find it.
+            var k = 0;
+            foreach (var word in f.Text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Take(8))
+            {
+                sql.Append(CultureInfo.InvariantCulture, $" AND (instr(lower(i.title), @w{k}) > 0 OR instr(lower(COALESCE(i.detail, '')), @w{k}) > 0)");
+                args.Add($"w{k++}", word.ToLowerInvariant());
+            }
+        }
+        return (sql.ToString(), args);
+    }
+
+    public async Task<ItemDetail?> ItemAsync(long workspaceId, long number, CancellationToken ct = default)
+    {
+        var item = await items.GetByNumberAsync(workspaceId, number, ct);
+        if (item is null) return null;
+        var history = await items.EventsAsync(item.Id, ct);
+        var votes = (await db.ReadAsync(c => c.QueryAsync<ItemVote>(new CommandDefinition(
+            "SELECT voter_id AS VoterId, via AS Via, created_at AS CreatedAt FROM votes WHERE item_id = @id ORDER BY created_at, voter_id",
+            new { id = item.Id }, cancellationToken: ct)), ct)).ToList();
+        var cards = (await db.ReadAsync(c => c.QueryAsync<(string, string, string)>(new CommandDefinition(
+            "SELECT platform, channel_id, message_id FROM posted_messages WHERE item_id = @id AND kind = 'item_card' ORDER BY created_at",
+            new { id = item.Id }, cancellationToken: ct)), ct)).ToList();
+        return new ItemDetail(queries.View(item), history, votes, cards);
+    }
+
+    /// <summary>Proposed, accepted and done per week, oldest week first, for the last <see cref="Weeks"/> weeks.</summary>
+    public async Task<IReadOnlyList<WeekCount>> WeeklyFlowAsync(long workspaceId, CancellationToken ct = default)
+    {
+        var zone = await ZoneAsync(workspaceId, ct);
+        var weeks = Enumerable.Range(0, Weeks).Select(k => Capacity.Weeks.Of(clock.GetUtcNow(), zone, k - Weeks + 1).Start).ToList();
+        var from = Iso.Of(weeks[0]);
+        var (proposed, accepted, done) = await db.ReadAsync(async c =>
+        {
+            var p = await c.QueryAsync<string>(new CommandDefinition(
+                "SELECT created_at FROM items WHERE workspace_id = @workspaceId AND created_at >= @from", new { workspaceId, from }, cancellationToken: ct));
+            var a = await c.QueryAsync<string>(new CommandDefinition("""
+                SELECT e.created_at FROM item_events e JOIN items i ON i.id = e.item_id
+                WHERE e.action IN ('accepted', 'claimed', 'assigned', 'done') AND e.action = 'accepted' AND e.created_at >= @from
+                  AND i.workspace_id = @workspaceId
+                """, new { workspaceId, from }, cancellationToken: ct));
+            var d = await c.QueryAsync<string>(new CommandDefinition(
+                "SELECT done_at FROM items WHERE workspace_id = @workspaceId AND done_at >= @from AND status = 'done'", new { workspaceId, from }, cancellationToken: ct));
+            return (p.ToList(), a.ToList(), d.ToList());
+        }, ct);
+        return weeks.Select((w, k) =>
+        {
+            var end = k + 1 < weeks.Count ? Iso.Of(weeks[k + 1]) : "\uffff";
+            var start = Iso.Of(w);
+            int In(List<string> times) => times.Count(t => string.CompareOrdinal(t, start) >= 0 && string.CompareOrdinal(t, end) < 0);
+            return new WeekCount(w, In(proposed), In(accepted), In(done));
+        }).ToList();
+    }
+
+    public async Task<IReadOnlyList<CategoryCount>> OpenByCategoryAsync(long workspaceId, CancellationToken ct = default) =>
+        (await db.ReadAsync(c => c.QueryAsync<CategoryCount>(new CommandDefinition("""
+            SELECT category AS Category, COUNT(*) AS Open FROM items
+            WHERE workspace_id = @workspaceId AND status IN @open GROUP BY category ORDER BY COUNT(*) DESC, category
+            """, new { workspaceId, open = OpenStatuses }, cancellationToken: ct)), ct)).ToList();
+
+    /// <summary>Pledged against delivered per team per week, as <c>/spe capacity</c> counts them, for the last weeks.</summary>
+    public async Task<IReadOnlyList<TeamWeek>> CapacityAsync(long workspaceId, CancellationToken ct = default)
+    {
+        var zone = await ZoneAsync(workspaceId, ct);
+        var result = new List<TeamWeek>();
+        for (var k = CapacityWeeks - 1; k >= 0; k--)
+        {
+            var (start, end) = Capacity.Weeks.Of(clock.GetUtcNow(), zone, -k);
+            foreach (var line in await capacity.WeekAsync(workspaceId, start, end, null, ct))
+                result.Add(new TeamWeek(line.Team, start, line.Pledged, line.Delivered));
+        }
+        return result;
+    }
+
+    /// <summary>Days from proposal to done, median and 90th percentile (nearest rank) per category.</summary>
+    public async Task<IReadOnlyList<LeadTime>> LeadTimesAsync(long workspaceId, CancellationToken ct = default)
+    {
+        var rows = await db.ReadAsync(c => c.QueryAsync<(string Category, string Created, string Done)>(new CommandDefinition(
+            "SELECT category, created_at, done_at FROM items WHERE workspace_id = @workspaceId AND done_at IS NOT NULL AND status = 'done'",
+            new { workspaceId }, cancellationToken: ct)), ct);
+        return rows.GroupBy(r => r.Category).Select(g =>
+        {
+            var days = g.Select(r => (Iso.Parse(r.Done) - Iso.Parse(r.Created)).TotalDays).Order().ToList();
+            return new LeadTime(g.Key, days.Count, Math.Round(Rank(days, 0.5), 1), Math.Round(Rank(days, 0.9), 1));
+        }).OrderBy(l => l.Category, StringComparer.Ordinal).ToList();
+
+        static double Rank(List<double> sorted, double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
+    }
+
+    /// <summary>How far items got: every item was proposed; accepted, claimed and done count items at or past that stage.</summary>
+    public async Task<IReadOnlyList<FunnelStage>> FunnelAsync(long workspaceId, CancellationToken ct = default)
+    {
+        var counts = (await db.ReadAsync(c => c.QueryAsync<(string Status, long Count)>(new CommandDefinition(
+            "SELECT status, COUNT(*) FROM items WHERE workspace_id = @workspaceId GROUP BY status", new { workspaceId }, cancellationToken: ct)), ct))
+            .ToDictionary(r => r.Status, r => r.Count);
+        long Of(params string[] s) => s.Sum(x => counts.GetValueOrDefault(x));
+        return
+        [
+            new("proposed", counts.Values.Sum()),
+            new("accepted", Of("accepted", "in_progress", "done")),
+            new("claimed", Of("in_progress", "done")),
+            new("done", Of("done")),
+        ];
+    }
+
+    /// <summary>Who finished what since the start of this calendar quarter (UTC), most first.</summary>
+    public async Task<IReadOnlyList<Recognition>> RecognitionAsync(long workspaceId, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var quarter = new DateTimeOffset(now.Year, (now.Month - 1) / 3 * 3 + 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var rows = await db.ReadAsync(c => c.QueryAsync<(string DoneBy, long Number, string Title)>(new CommandDefinition("""
+            SELECT COALESCE(done_by, claimed_by, author_id), number, title FROM items
+            WHERE workspace_id = @workspaceId AND done_at >= @from AND status = 'done' ORDER BY done_at
+            """, new { workspaceId, from = Iso.Of(quarter) }, cancellationToken: ct)), ct);
+        return rows.GroupBy(r => r.DoneBy)
+            .Select(g => new Recognition(g.Key, g.Count(), g.Take(20).Select(r => $"{ItemRef.Format(r.Number)} {r.Title}").ToList()))
+            .OrderByDescending(r => r.Done).ThenBy(r => r.UserId, StringComparer.Ordinal).ToList();
+    }
+
+    private async Task<TimeZoneInfo> ZoneAsync(long workspaceId, CancellationToken ct) =>
+        Capacity.Weeks.Zone((await workspaces.GetAsync(workspaceId, ct))?.TimeZone, options.Value.DefaultTimeZone);
+}

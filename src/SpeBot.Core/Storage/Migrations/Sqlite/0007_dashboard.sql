@@ -1,0 +1,31 @@
+-- Dashboard (issue 14): one-time sign-in links from chat, browser sessions, and the indexes its charts read.
+
+-- A link sent privately in chat; only its SHA-256 is stored, so a copy of the database signs nobody in.
+CREATE TABLE dashboard_links (
+  token_hash   TEXT PRIMARY KEY,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+  user_id      TEXT NOT NULL,
+  locale       TEXT NOT NULL,
+  expires_at   TEXT NOT NULL,
+  used_at      TEXT,                               -- single use: set when redeemed
+  created_at   TEXT NOT NULL
+);
+
+-- A browser session for one person in one workspace; the cookie holds the token, the table its hash.
+CREATE TABLE dashboard_sessions (
+  token_hash   TEXT PRIMARY KEY,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+  user_id      TEXT NOT NULL,
+  locale       TEXT NOT NULL,
+  expires_at   TEXT NOT NULL,
+  created_at   TEXT NOT NULL
+);
+
+-- Charts: proposed and done per week read a range of one workspace's items, not all of them.
+CREATE INDEX ix_items_ws_created ON items (workspace_id, created_at);
+CREATE INDEX ix_items_ws_done ON items (workspace_id, done_at) WHERE done_at IS NOT NULL;
+-- Open items by category and the funnel count from the index alone.
+CREATE INDEX ix_items_ws_status_category ON items (workspace_id, status, category);
+-- Accepted / claimed per week: only milestone events, so the million vote events never enter this index.
+CREATE INDEX ix_item_events_milestones ON item_events (action, created_at)
+  WHERE action IN ('accepted', 'claimed', 'assigned', 'done');
