@@ -1,4 +1,5 @@
 using SpeBot.Core;
+using SpeBot.Host.Dashboard;
 using SpeBot.Host.Health;
 using SpeBot.Host.Jobs;
 using SpeBot.Host.Slack;
@@ -10,6 +11,7 @@ builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSe
 builder.Services.AddSpeBotCore();
 builder.Services.AddJobs();
 builder.Services.AddSpeBotHealth();
+builder.Services.AddDashboard();
 builder.AddSlack();
 builder.AddTeams();
 
@@ -17,6 +19,7 @@ var app = builder.Build();
 app.MapHealth();
 app.MapSlack();
 app.MapTeams();
+app.MapDashboard();
 app.Run();
 
 /// <summary>Entry point; public so WebApplicationFactory can host it in tests.</summary>
