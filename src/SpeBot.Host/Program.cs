@@ -2,6 +2,7 @@ using SpeBot.Core;
 using SpeBot.Host.Dashboard;
 using SpeBot.Host.Health;
 using SpeBot.Host.Jobs;
+using SpeBot.Host.Playground;
 using SpeBot.Host.Slack;
 using SpeBot.Host.Teams;
 
@@ -12,6 +13,7 @@ builder.Services.AddSpeBotCore();
 builder.Services.AddJobs();
 builder.Services.AddSpeBotHealth();
 builder.Services.AddDashboard();
+builder.AddPlayground();
 builder.AddSlack();
 builder.AddTeams();
 
@@ -20,6 +22,7 @@ app.MapHealth();
 app.MapSlack();
 app.MapTeams();
 app.MapDashboard();
+app.MapPlayground();
 app.Run();
 
 /// <summary>Entry point; public so WebApplicationFactory can host it in tests.</summary>
