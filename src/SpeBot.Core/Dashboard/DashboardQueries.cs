@@ -116,9 +116,9 @@ public sealed class DashboardQueries(Database db, ItemStore items, ItemQueries q
         var item = await items.GetByNumberAsync(workspaceId, number, ct);
         if (item is null) return null;
         var history = await items.EventsAsync(item.Id, ct);
-        var votes = (await db.ReadAsync(c => c.QueryAsync<ItemVote>(new CommandDefinition(
-            "SELECT voter_id AS VoterId, via AS Via, created_at AS CreatedAt FROM votes WHERE item_id = @id ORDER BY created_at, voter_id",
-            new { id = item.Id }, cancellationToken: ct)), ct)).ToList();
+        var votes = (await db.ReadAsync(c => c.QueryAsync<(string Voter, string Via, string At)>(new CommandDefinition(
+            "SELECT voter_id, via, created_at FROM votes WHERE item_id = @id ORDER BY created_at, voter_id",
+            new { id = item.Id }, cancellationToken: ct)), ct)).Select(v => new ItemVote(v.Voter, v.Via, Iso.Parse(v.At))).ToList();
         var cards = (await db.ReadAsync(c => c.QueryAsync<(string, string, string)>(new CommandDefinition(
             "SELECT platform, channel_id, message_id FROM posted_messages WHERE item_id = @id AND kind = 'item_card' ORDER BY created_at",
             new { id = item.Id }, cancellationToken: ct)), ct)).ToList();
@@ -154,10 +154,10 @@ public sealed class DashboardQueries(Database db, ItemStore items, ItemQueries q
     }
 
     public async Task<IReadOnlyList<CategoryCount>> OpenByCategoryAsync(long workspaceId, CancellationToken ct = default) =>
-        (await db.ReadAsync(c => c.QueryAsync<CategoryCount>(new CommandDefinition("""
-            SELECT category AS Category, COUNT(*) AS Open FROM items
+        (await db.ReadAsync(c => c.QueryAsync<(string Category, long Open)>(new CommandDefinition("""
+            SELECT category, COUNT(*) FROM items
             WHERE workspace_id = @workspaceId AND status IN @open GROUP BY category ORDER BY COUNT(*) DESC, category
-            """, new { workspaceId, open = OpenStatuses }, cancellationToken: ct)), ct)).ToList();
+            """, new { workspaceId, open = OpenStatuses }, cancellationToken: ct)), ct)).Select(r => new CategoryCount(r.Category, (int)r.Open)).ToList();
 
     /// <summary>Pledged against delivered per team per week, as <c>/spe capacity</c> counts them, for the last weeks.</summary>
     public async Task<IReadOnlyList<TeamWeek>> CapacityAsync(long workspaceId, CancellationToken ct = default)
