@@ -11,9 +11,9 @@ window.BlockKit = (function () {
   const decode = (s) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
   const emoji = (name) => EMOJI[name] || ":" + name + ":";
 
-  // Slack mrkdwn → nodes: <links|text>, <@U>, <#C|name>, `code`, ```pre```, *bold*, _italic_, ~strike~, :emoji:, newlines.
+  // Slack mrkdwn → nodes: <links|text>, <@U>, <#C|name>, `code`, ```pre```, *bold*, _italic_, ~strike~, :emoji:, newlines, bare URLs.
   function mrkdwn(text, ctx, target) {
-    const re = /(<[^<>\s][^<>]*>)|(```[\s\S]*?```)|(`[^`\n]+`)|(\*[^*\n]+\*)|(_[^_\n]+_)|(~[^~\n]+~)|(:[a-z0-9_+\-]+:)|(\n)/g;
+    const re = /(<[^<>\s][^<>]*>)|(```[\s\S]*?```)|(`[^`\n]+`)|(\*[^*\n]+\*)|(_[^_\n]+_)|(~[^~\n]+~)|(:[a-z0-9_+\-]+:)|(\n)|(https?:\/\/[^\s<>]+)/g;
     let last = 0, m;
     while ((m = re.exec(text)) !== null) {
       if (m.index > last) target.appendChild(document.createTextNode(decode(text.slice(last, m.index))));
@@ -35,7 +35,13 @@ window.BlockKit = (function () {
       else if (m[5]) mrkdwn(t.slice(1, -1), ctx, target.appendChild(el("i")));
       else if (m[6]) mrkdwn(t.slice(1, -1), ctx, target.appendChild(el("s")));
       else if (m[7]) target.appendChild(document.createTextNode(emoji(t.slice(1, -1))));
-      else target.appendChild(el("br"));
+      else if (m[8]) target.appendChild(el("br"));
+      else {
+        // Slack links a bare URL in a message as it shows it.
+        const a = el("a", null, decode(t));
+        a.href = decode(t); a.target = "_blank"; a.rel = "noopener noreferrer";
+        target.appendChild(a);
+      }
       last = re.lastIndex;
     }
     if (last < text.length) target.appendChild(document.createTextNode(decode(text.slice(last))));
