@@ -18,7 +18,7 @@ public static class PlaygroundSetup
     {
         var configured = builder.Configuration[$"{Section}:Enabled"];
         var slack = builder.Configuration.GetSection(SlackOptions.Section).Exists();
-        if (configured is not null)
+        if (!string.IsNullOrEmpty(configured))
         {
             if (!bool.TryParse(configured, out var on))
                 throw new InvalidOperationException($"Playground:Enabled must be true or false; got '{configured}'.");
