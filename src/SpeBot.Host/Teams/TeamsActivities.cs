@@ -41,7 +41,10 @@ public sealed partial class TeamsActivities(
         if (command is null) return;
         if (!await db.WriteAsync((c, tx) => inbox.TryRecordAsync(c, tx, Platform.Teams, $"message:{a.Id}", ct), ct)) return;
 
-        var reply = await router.DispatchAsync(command, ct);
+        // A dashboard link signs in whoever opens it first, so it is sent only in a 1:1 chat, never where others read.
+        var reply = IsDashboardOutsidePersonalChat(command, a)
+            ? Reply.Text("dashboard.personal_only") with { Locale = SpeBot.Core.Text.MessageCatalog.Normalize(command.LocaleHint) ?? SpeBot.Core.Text.MessageCatalog.Fallback }
+            : await router.DispatchAsync(command, ct);
         var payload = BotJson.Serialize(renderer.Message(reply));
         // Replies go to the full conversation id, so an answer in a channel thread stays in that thread.
         await db.WriteAsync(async (c, tx) =>
@@ -52,6 +55,10 @@ public sealed partial class TeamsActivities(
         }, ct);
         signal.Notify();
     }
+
+    private static bool IsDashboardOutsidePersonalChat(ChatCommand command, Activity a) =>
+        a.Conversation?.ConversationType != "personal"
+        && string.Equals(SpeBot.Core.Commands.CommandText.Parse(command.Text).Verb, "dashboard", StringComparison.OrdinalIgnoreCase);
 
     private async Task ReactionsAsync(Activity a, Workspace workspace, CancellationToken ct)
     {
