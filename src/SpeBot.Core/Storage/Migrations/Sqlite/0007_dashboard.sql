@@ -23,9 +23,14 @@ CREATE TABLE dashboard_sessions (
 
 -- Charts: proposed and done per week read a range of one workspace's items, not all of them.
 CREATE INDEX ix_items_ws_created ON items (workspace_id, created_at);
-CREATE INDEX ix_items_ws_done ON items (workspace_id, done_at) WHERE done_at IS NOT NULL;
+-- Done items, covering: done per week, lead times, delivered capacity and recognition read the index alone.
+CREATE INDEX ix_items_ws_done ON items (workspace_id, done_at, status, category, created_at, team, effort, done_by)
+  WHERE done_at IS NOT NULL;
 -- Open items by category and the funnel count from the index alone.
 CREATE INDEX ix_items_ws_status_category ON items (workspace_id, status, category);
 -- Accepted / claimed per week: only milestone events, so the million vote events never enter this index.
+-- Capacity: hours logged in a week, and "has this item any logs" (work_logs had no index at all).
+CREATE INDEX ix_work_logs_item ON work_logs (item_id);
+CREATE INDEX ix_work_logs_logged ON work_logs (logged_at);
 CREATE INDEX ix_item_events_milestones ON item_events (action, created_at)
   WHERE action IN ('accepted', 'claimed', 'assigned', 'done');
