@@ -13,6 +13,8 @@ public sealed class PlayMessage
     public required string User { get; init; }
     public string Text { get; set; } = "";
     public JsonArray? Blocks { get; set; }
+    /// <summary>A reply in a thread: the parent's ts (Slack shows it under the parent, not in the channel).</summary>
+    public string? ThreadTs { get; init; }
     /// <summary>Set for ephemeral messages: the only person who sees it.</summary>
     public string? OnlyFor { get; init; }
     /// <summary>Reaction name → who reacted, in order.</summary>
@@ -110,9 +112,9 @@ public sealed partial class PlaygroundSlack(TimeProvider clock)
         return clock.GetUtcNow() - t.At > TriggerLifetime ? "expired_trigger_id" : null;
     }
 
-    public PlayMessage Post(string channel, string user, string text, JsonArray? blocks, string? onlyFor = null)
+    public PlayMessage Post(string channel, string user, string text, JsonArray? blocks, string? onlyFor = null, string? threadTs = null)
     {
-        var m = new PlayMessage { Channel = channel, Ts = NextTs(), User = user, Text = text, Blocks = blocks, OnlyFor = onlyFor };
+        var m = new PlayMessage { Channel = channel, Ts = NextTs(), User = user, Text = text, Blocks = blocks, OnlyFor = onlyFor, ThreadTs = threadTs };
         lock (_lock)
         {
             _messages.Add(m);
@@ -195,6 +197,7 @@ public sealed partial class PlaygroundSlack(TimeProvider clock)
             {
                 ["channel"] = m.Channel, ["ts"] = m.Ts, ["user"] = m.User, ["text"] = m.Text, ["blocks"] = m.Blocks?.DeepClone(),
                 ["ephemeral"] = m.OnlyFor is not null,
+                ["thread_ts"] = m.ThreadTs,
                 ["reactions"] = new JsonArray(m.Reactions.Select(r => (JsonNode)new JsonObject
                 {
                     ["name"] = r.Key, ["count"] = r.Value.Count, ["mine"] = r.Value.Contains(user),

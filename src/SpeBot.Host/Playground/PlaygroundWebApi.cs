@@ -78,7 +78,9 @@ public sealed partial class PlaygroundSlack
                 // Posting to a user id opens (or reuses) the DM with them; Slack answers with the DM's channel id.
                 if (channel.StartsWith('U')) channel = Person(channel) is { } p ? DmOf(p.Id) : "";
                 if (channel != Channel && UserOfDm(channel) is null) return Error("channel_not_found");
-                var m = Post(channel, BotUserId, S(body, "text") ?? "", body["blocks"]?.DeepClone().AsArray());
+                var thread = S(body, "thread_ts");
+                if (thread is not null && Find(channel, thread) is null) return Error("thread_not_found");
+                var m = Post(channel, BotUserId, S(body, "text") ?? "", body["blocks"]?.DeepClone().AsArray(), threadTs: thread);
                 return Ok(new() { ["channel"] = channel, ["ts"] = m.Ts });
             }
             case "chat.postEphemeral":

@@ -111,7 +111,10 @@ public sealed class PlaygroundBrowserTests : BrowserHost
         await ShotAsync(page, "playground-home");
         await page.Locator("button.tab[data-tab='channel']").ClickAsync();
         await TypeAsync(page, "/spe digest now");
-        await Expect(page.Locator(".msg:not(.ephemeral) .bk-header").Last).ToBeVisibleAsync();
+        var digest = page.Locator(".pane > .msg:not(.ephemeral)").Filter(new() { HasText = "SPE digest" });
+        await Expect(digest.Locator(".bk-header").First).ToBeVisibleAsync();
+        // Its details are a thread reply, shown under it as Slack shows threads.
+        await Expect(digest.Locator(".thread .msg")).ToContainTextAsync("Top open items");
         await ShotAsync(page, "playground-digest");
         await Expect(page.Locator(".bk-unknown")).ToHaveCountAsync(0);
     }

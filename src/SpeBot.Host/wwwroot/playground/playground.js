@@ -128,7 +128,16 @@
     } else {
       const list = tab === "channel" ? state.channel : state.dms;
       if (!list.length) pane.appendChild(el("p", "empty", S["playground.empty"]));
-      list.forEach((m) => pane.appendChild(message(m)));
+      // Thread replies sit under their parent, as Slack shows them, not in the channel's flow.
+      list.filter((m) => !m.thread_ts).forEach((m) => {
+        const d = pane.appendChild(message(m));
+        const replies = list.filter((r) => r.thread_ts === m.ts);
+        if (replies.length) {
+          const thread = d.appendChild(el("div", "thread"));
+          thread.appendChild(el("div", "thread-count", replies.length + (replies.length === 1 ? " reply" : " replies")));
+          replies.forEach((r) => thread.appendChild(message(r)));
+        }
+      });
       pane.scrollTop = pane.scrollHeight;
     }
     renderModal();
