@@ -144,6 +144,28 @@ public sealed partial class DashboardSignInTests : SlackHost
     }
 
     [Fact]
+    public async Task A_page_is_one_round_trip_of_html_whose_assets_are_cached_for_a_year_under_hashed_urls()
+    {
+        var browser = Browser();
+        await browser.GetAsync($"/signin/{await LinkAsync()}");
+        var charts = await browser.GetAsync("/charts");
+        Assert.True(charts.Headers.CacheControl is { NoStore: true, Private: true }, $"{charts.Headers.CacheControl}");
+        var html = await charts.Content.ReadAsStringAsync();
+        Assert.Contains("id=\"chart-data\"", html); // the data rides in the page: no second request for it
+        var assets = Regex.Matches(html, "(?:src|href)=\"(/(?:lib|dashboard)/[^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Contains(assets, a => a.StartsWith("/lib/chart.js-4.6.1/chart.umd.min.js?v=", StringComparison.Ordinal));
+        Assert.Equal(3, assets.Count);
+        foreach (var asset in assets)
+        {
+            var r = await Client.GetAsync(asset);
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            var cache = r.Headers.CacheControl!;
+            Assert.True(cache.Public && cache.MaxAge == TimeSpan.FromDays(365) && cache.Extensions.Any(e => e.Name == "immutable"), $"{asset}: {cache}");
+        }
+        Assert.Contains("MIT", await Client.GetStringAsync("/lib/chart.js-4.6.1/LICENSE.md"));
+    }
+
+    [Fact]
     public async Task The_pages_follow_the_persons_locale()
     {
         await CommandAsync("lang ja");
