@@ -39,7 +39,8 @@ public static class PlaygroundEndpoints
             if (text == "/spe" || text.StartsWith("/spe ", StringComparison.Ordinal))
                 return Answer(await relay.CommandAsync(Self(http), i.User, channel, text.Length > 4 ? text[5..].Trim() : "", ct));
             // Anything else is a plain message in the conversation: people can react to it (a :bulb: captures it).
-            slack.Post(channel, i.User, text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal), null);
+            var posted = slack.Post(channel, i.User, text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal), null);
+            if (channel != PlaygroundSlack.Channel) return Answer(await relay.DirectMessageAsync(Self(http), i.User, posted, ct));
             return Results.Ok(new { status = 200 });
         });
         api.MapPost("/action", async (ActionIn i, HttpContext http, PlaygroundRelay relay, CancellationToken ct) =>

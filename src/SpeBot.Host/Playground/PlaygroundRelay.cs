@@ -114,6 +114,14 @@ public sealed class PlaygroundRelay(PlaygroundSlack slack, PlaygroundSecret secr
         }, ct);
     }
 
+    /// <summary>A message typed in the person's DM with the bot: Slack's message.im event, which SpeBot answers in the DM.</summary>
+    public Task<Outcome> DirectMessageAsync(Uri self, string user, PlayMessage message, CancellationToken ct) =>
+        EventAsync(self, new JsonObject
+        {
+            ["type"] = "message", ["channel_type"] = "im", ["channel"] = message.Channel, ["user"] = user, ["text"] = message.Text,
+            ["ts"] = message.Ts, ["event_ts"] = message.Ts,
+        }, ct);
+
     public Task<Outcome> HomeOpenedAsync(Uri self, string user, CancellationToken ct) =>
         EventAsync(self, new JsonObject
         {

@@ -109,7 +109,9 @@ public sealed partial class PlaygroundSlack
             case "chat.getPermalink":
                 return Find(S(body, "channel") ?? "", S(body, "message_ts") ?? "") is { } found
                     ? Ok(new() { ["permalink"] = $"http://127.0.0.1:5080/playground#m-{found.Ts}" }) : Error("message_not_found");
-            case "views.open":
+            // views.push stacks a modal on the open one (https://docs.slack.dev/reference/methods/views.push); closing the top
+            // shows the one below, as this double keeps each person's modals in order.
+            case "views.open" or "views.push":
             {
                 lock (_lock)
                 {

@@ -338,13 +338,13 @@ public static class BlockKitRules
                     if (e["style"] is { } style && Str(style) is not ("primary" or "danger")) Fail("must be one of primary, danger", at + "/style");
                     break;
                 case "overflow":
-                    // https://docs.slack.dev/reference/block-kit/block-elements/overflow-menu-element : 2–5 options
-                    Options(e["options"], at + "/options", min: 2, max: 5);
+                    // https://docs.slack.dev/reference/block-kit/block-elements/overflow-menu-element : up to 5 options
+                    Options(e["options"], at + "/options", min: 1, max: 5, plainOnly: true);
                     break;
                 case "static_select" or "multi_static_select":
                     // https://docs.slack.dev/reference/block-kit/block-elements/select-menu-element : options ≤100 (or option_groups ≤100),
                     // placeholder plain_text ≤150; initial_option must be one of the options
-                    if (e["option_groups"] is null) Options(e["options"], at + "/options", min: 1, max: 100);
+                    if (e["option_groups"] is null) Options(e["options"], at + "/options", min: 1, max: 100, plainOnly: true);
                     Placeholder(e, at);
                     if (e["initial_option"] is JsonObject initial && e["options"] is JsonArray opts
                         && !opts.Any(o => JsonNode.DeepEquals(o, initial)))
@@ -366,7 +366,7 @@ public static class BlockKitRules
                     break;
                 case "datepicker" or "timepicker" or "checkboxes" or "radio_buttons":
                     Placeholder(e, at);
-                    if (type is "checkboxes" or "radio_buttons") Options(e["options"], at + "/options", min: 1, max: 10);
+                    if (type is "checkboxes" or "radio_buttons") Options(e["options"], at + "/options", min: 1, max: 10, plainOnly: false);
                     break;
                 case "image" when parent == "section":
                     Image(e, at);
@@ -393,10 +393,10 @@ public static class BlockKitRules
         }
 
         /// <summary>
-        /// https://docs.slack.dev/reference/block-kit/composition-objects/option-object : text ≤75 (plain_text in selects
-        /// and overflows), value ≤150, description ≤75.
+        /// https://docs.slack.dev/reference/block-kit/composition-objects/option-object : text ≤75 (plain_text only in
+        /// selects and overflow menus; checkboxes and radio buttons take mrkdwn too), value ≤150, description ≤75.
         /// </summary>
-        private void Options(JsonNode? n, string at, int min, int max)
+        private void Options(JsonNode? n, string at, int min, int max, bool plainOnly)
         {
             if (n is not JsonArray options)
             {
@@ -413,10 +413,10 @@ public static class BlockKitRules
                     Fail("must provide an object", p);
                     continue;
                 }
-                Text(o["text"], p + "/text", 75);
+                Text(o["text"], p + "/text", 75, plainOnly);
                 if (Str(o["value"]) is null) Fail("missing required field: value", p + "/value");
                 else MaxLength(o["value"], 150, p + "/value");
-                if (o["description"] is not null) Text(o["description"], p + "/description", 75);
+                if (o["description"] is not null) Text(o["description"], p + "/description", 75, plainOnly);
             }
         }
     }

@@ -81,7 +81,24 @@ public sealed partial class SlackEvents(
                 var (_, work) = await budget.RunAsync(t => router.DispatchAsync(command, t), TimeSpan.FromMilliseconds(slack.Value.AckBudgetMs));
                 late.Track(ReplyAsync(work, envelope.TeamId!, ev.Channel, ev.User));
                 break;
+            // A message in the bot's Messages tab (message.im) is a command, answered in the same DM. Edits, deletions and
+            // other subtypes are not new words from the person (https://docs.slack.dev/reference/events/message); the bot's
+            // own posts were dropped above; a retry carries the same event_id, so the inbox applies it once.
+            case "message" when ev is { ChannelType: "im", Subtype: null, User: not null, Channel: not null }:
+                if (!await RecordAsync(envelope.EventId!, ct)) return;
+                var typed = MentionPrefix().Replace(SlackText.CommandToNeutral(ev.Text), "");
+                var dm = new ChatCommand(Platform.Slack, envelope.TeamId!, ev.Channel, ev.User, typed);
+                var (_, answer) = await budget.RunAsync(t => router.DispatchAsync(dm, t), TimeSpan.FromMilliseconds(slack.Value.AckBudgetMs));
+                late.Track(DirectReplyAsync(answer, envelope.TeamId!, ev.Channel));
+                break;
         }
+    }
+
+    private async Task DirectReplyAsync(Task<Reply> work, string team, string channel)
+    {
+        var reply = await work;
+        if (reply.NeedsForm) reply = Reply.Text("error.form_unavailable") with { Locale = reply.Locale };
+        await replies.DirectAsync(team, channel, renderer.Ack(reply), CancellationToken.None);
     }
 
     private async Task ReplyAsync(Task<Reply> work, string team, string channel, string user)

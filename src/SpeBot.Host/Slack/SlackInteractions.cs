@@ -122,14 +122,55 @@ public sealed class SlackInteractions(
             SlackRenderer.DetailsAction => await VerbOnItemAsync("show", action.Value, workspace, ct),
             SlackRenderer.PageAction => action.Value,
             SlackRenderer.MoreAction => await MenuCommandAsync(action.SelectedOption?.Value, workspace, ct),
-            SlackNudge.Action => await NudgeCommandAsync(action.Value, workspace, locale, ct),
+            _ when SlackNudge.IsAction(action.ActionId) => await NudgeCommandAsync(action.Value, workspace, locale, ct),
             _ => null,
         };
-        if (text is null || channel is null) return Results.Ok();
+        if (text is null) return Results.Ok();
+        // A click in a view (the Home tab, or a details modal) has no channel and no response_url: answer in a view.
+        if (channel is null) return p.Container?.Type == "view" ? await ReplyInViewAsync(p, text, locale, ct) : Results.Ok();
         var command = new ChatCommand(Platform.Slack, p.TeamId!, channel, p.User!.Id, text);
         var (_, work) = await budget.RunAsync(t => router.DispatchAsync(command, t), TimeSpan.FromMilliseconds(slack.Value.AckBudgetMs));
         late.Track(ReplyWhenDoneAsync(work, p, channel));
         return Results.Ok();
+    }
+
+    /// <summary>
+    /// The command's answer as a modal over the view clicked in: views.open from the Home tab, views.push from a modal
+    /// (https://docs.slack.dev/surfaces/modals : a trigger_id opens a modal, or pushes one while a modal is open). The
+    /// trigger lives 3 s, so a slow answer goes to the person's DM instead.
+    /// </summary>
+    private async Task<IResult> ReplyInViewAsync(InteractionPayload p, string text, string locale, CancellationToken ct)
+    {
+        var user = p.User!.Id;
+        // The person's DM stands in for a channel: it is where anything the command posts for them can go.
+        var command = new ChatCommand(Platform.Slack, p.TeamId!, user, user, text);
+        var (inTime, work) = await budget.RunAsync(t => router.DispatchAsync(command, t), TimeSpan.FromMilliseconds(slack.Value.AckBudgetMs));
+        if (!inTime || p.TriggerId is null)
+        {
+            late.Track(DirectWhenDoneAsync(work, p.TeamId!, user));
+            return Results.Ok();
+        }
+        var reply = await work;
+        if (reply.NeedsForm) reply = Reply.Text("error.form_unavailable") with { Locale = reply.Locale ?? locale };
+        var view = renderer.ReplyView(reply);
+        try
+        {
+            if (p.View?.Type == "modal") await api.PushViewAsync(p.TriggerId, view, ct);
+            else await api.OpenViewAsync(p.TriggerId, view, ct);
+        }
+        catch (Exception e) when (e is SlackApiException or SlackTransportException or SlackRateLimitedException)
+        {
+            log.LogWarning("Answering a click in a view failed: {Error}", e.Message);
+            await replies.DirectAsync(p.TeamId!, user, renderer.Ack(reply), ct);
+        }
+        return Results.Ok();
+    }
+
+    private async Task DirectWhenDoneAsync(Task<Reply> work, string team, string user)
+    {
+        var reply = await work;
+        if (reply.NeedsForm) reply = Reply.Text("error.form_unavailable") with { Locale = reply.Locale };
+        await replies.DirectAsync(team, user, renderer.Ack(reply), CancellationToken.None);
     }
 
     private async Task ReplyWhenDoneAsync(Task<Reply> work, InteractionPayload p, string channel)

@@ -12,7 +12,18 @@ namespace SpeBot.Host.Slack;
 /// </summary>
 public sealed class SlackNudge(SlackWebApi api, SlackRenderer renderer, NudgeDelivery delivery)
 {
-    public const string Action = "spe_nudge";
+    /// <summary>
+    /// One action_id per button: Slack refuses an actions block whose action_ids repeat
+    /// (https://docs.slack.dev/reference/block-kit/block-elements). The value still carries "verb:itemId".
+    /// </summary>
+    public const string UpdateAction = "spe_nudge_update";
+    public const string ReleaseAction = "spe_nudge_release";
+    public const string DoneAction = "spe_nudge_done";
+
+    /// <summary>The single id nudges used before, still on DMs already posted; the value tells the buttons apart.</summary>
+    public const string LegacyAction = "spe_nudge";
+
+    public static bool IsAction(string actionId) => actionId is UpdateAction or ReleaseAction or DoneAction or LegacyAction;
 
     public async Task<SendResult> SendAsync(OutboxRow row, OutboundBody body, CancellationToken ct)
     {
@@ -25,9 +36,9 @@ public sealed class SlackNudge(SlackWebApi api, SlackRenderer renderer, NudgeDel
             var id = item.Id.ToString(CultureInfo.InvariantCulture);
             blocks.Add(BlockKit.Section($"*{item.Ref}* {SlackText.EscapeText(item.Title)}"));
             blocks.Add(BlockKit.Actions(
-                BlockKit.Button(renderer.T(locale, "nudge.still"), Action, $"update:{id}", "primary"),
-                BlockKit.Button(renderer.T(locale, "card.menu.release"), Action, $"release:{id}"),
-                BlockKit.Button(renderer.T(locale, "card.menu.done"), Action, $"done:{id}")));
+                BlockKit.Button(renderer.T(locale, "nudge.still"), UpdateAction, $"update:{id}", "primary"),
+                BlockKit.Button(renderer.T(locale, "card.menu.release"), ReleaseAction, $"release:{id}"),
+                BlockKit.Button(renderer.T(locale, "card.menu.done"), DoneAction, $"done:{id}")));
         }
         var ts = await api.PostMessageAsync(body.UserId!, BlockKit.Truncate(intro, BlockKit.MaxFallbackText), BlockKit.Limit(blocks, BlockKit.MaxBlocks), ct: ct);
         return new SendResult.Sent(ts.Ts);

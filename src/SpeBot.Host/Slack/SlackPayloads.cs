@@ -77,6 +77,8 @@ public sealed record Container
 public sealed record ViewPayload
 {
     public string? Id { get; init; }
+    /// <summary>"modal" or "home": where a block_actions click came from.</summary>
+    public string? Type { get; init; }
     public string? CallbackId { get; init; }
     /// <summary>SpeBot's own JSON, up to 3000 chars, carried through the modal.</summary>
     public string? PrivateMetadata { get; init; }
@@ -131,6 +133,10 @@ public sealed record SlackEvent
     public string? Text { get; init; }
     public string? Ts { get; init; }
     public string? BotId { get; init; }
+    /// <summary>message events: "im" for the bot's Messages tab (also channel, group, mpim).</summary>
+    public string? ChannelType { get; init; }
+    /// <summary>message events: null for a plain message; message_changed, message_deleted, bot_message, … otherwise.</summary>
+    public string? Subtype { get; init; }
 }
 
 public sealed record ReactionItem

@@ -16,7 +16,34 @@ namespace SpeBot.Host.Slack;
 public sealed class SlackPoll(SlackWebApi api, SlackRenderer renderer, RetroPolls polls, PostedMessageStore posted, OutboxStore outbox,
                               WorkspaceStore workspaces, IOptions<SpeBotOptions> options)
 {
-    public const string VoteAction = "retro_vote";
+    /// <summary>
+    /// Choice buttons are retro_vote_0 … retro_vote_n within each question's actions block: Slack refuses repeated
+    /// action_ids in a block (https://docs.slack.dev/reference/block-kit/block-elements). The value carries the vote.
+    /// </summary>
+    public const string VoteActionPrefix = "retro_vote_";
+
+    /// <summary>The single id polls used before, still on polls already posted.</summary>
+    public const string LegacyVoteAction = "retro_vote";
+
+    public static string VoteAction(int index) => VoteActionPrefix + index.ToString(CultureInfo.InvariantCulture);
+
+    public static bool IsVoteAction(string actionId) =>
+        actionId == LegacyVoteAction
+        || actionId.StartsWith(VoteActionPrefix, StringComparison.Ordinal) && actionId.Length > VoteActionPrefix.Length
+           && actionId.AsSpan(VoteActionPrefix.Length).IndexOfAnyExceptInRange('0', '9') < 0;
+
+    /// <summary>
+    /// A choice's button label: what people typed (plain_text is shown as is, never parsed, so nothing is escaped),
+    /// cut to Slack's 75-character button text with "…" (https://docs.slack.dev/reference/block-kit/block-elements/button-element).
+    /// </summary>
+    internal static string Label(PollChoice c)
+    {
+        var text = c.Item is null ? c.OptionId : $"{c.Item.Ref} {c.Item.Title}";
+        if (text.Length <= BlockKit.MaxButtonText) return text;
+        var cut = BlockKit.MaxButtonText - 1;
+        if (char.IsLowSurrogate(text[cut])) cut--;
+        return string.Concat(text.AsSpan(0, cut), "…");
+    }
 
     public async Task<SendResult> PostAsync(OutboxRow row, OutboundBody body, CancellationToken ct)
     {
@@ -72,8 +99,7 @@ public sealed class SlackPoll(SlackWebApi api, SlackRenderer renderer, RetroPoll
             // Results stay hidden while open: buttons carry no counts, and only the number of voters is shown below.
             if (!view.Closed && q.Choices.Count > 0)
             {
-                blocks.Add(BlockKit.Actions(q.Choices.Select(c => BlockKit.Button(
-                    c.Item is null ? c.OptionId : $"{c.Item.Ref} {c.Item.Title}", VoteAction,
+                blocks.Add(BlockKit.Actions(q.Choices.Select((c, i) => BlockKit.Button(Label(c), VoteAction(i),
                     $"{view.Poll.Id.ToString(CultureInfo.InvariantCulture)}:{q.Question}:{c.OptionId}")).ToArray()));
             }
         }

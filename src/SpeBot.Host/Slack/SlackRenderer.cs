@@ -63,6 +63,20 @@ public sealed class SlackRenderer(MessageCatalog catalog, IOptions<SpeBotOptions
             BlockKit.Limit(blocks, BlockKit.MaxBlocks, more));
     }
 
+    /// <summary>A reply shown as a modal (a click in the Home tab has no conversation to answer in).</summary>
+    public JsonObject ReplyView(Reply reply)
+    {
+        var locale = reply.Locale ?? MessageCatalog.Fallback;
+        var (_, blocks) = Render(reply);
+        return new JsonObject
+        {
+            ["type"] = "modal",
+            ["title"] = BlockKit.Plain(T(locale, "home.reply.title"), BlockKit.MaxModalTitle),
+            ["close"] = BlockKit.Plain(T(locale, "home.reply.close"), BlockKit.MaxModalTitle),
+            ["blocks"] = blocks,
+        };
+    }
+
     private IEnumerable<JsonObject> ItemSummary(ItemView view, string locale)
     {
         var item = view.Item;

@@ -19,6 +19,14 @@ public sealed class SlackReplies(Database db, OutboxStore outbox, OutboxSignal s
         }, OutboxKinds.Reply, $"reply:{Guid.NewGuid():N}", ct);
     }
 
+    /// <summary>A rendered reply posted in the person's DM (chat.postMessage to their user id or their DM channel).</summary>
+    public async Task DirectAsync(string teamId, string channelOrUserId, JsonObject payload, CancellationToken ct)
+    {
+        var workspace = await workspaces.EnsureAsync(Platform.Slack, teamId, ct);
+        await EnqueueAsync(workspace.Id, channelOrUserId, new OutboundBody { Payload = payload.ToJsonString(SlackJson.Options) },
+            OutboxKinds.Reply, $"reply:{Guid.NewGuid():N}", ct);
+    }
+
     /// <summary>A catalog notice to one person, rendered at send time in their locale.</summary>
     public Task NoticeAsync(long workspaceId, string channelId, string userId, string locale, Message message, CancellationToken ct) =>
         EnqueueAsync(workspaceId, channelId, Notices.Body(message, userId, locale, ephemeral: true), OutboxKinds.Notice, $"notice:{Guid.NewGuid():N}", ct);

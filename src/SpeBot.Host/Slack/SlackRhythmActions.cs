@@ -17,14 +17,13 @@ public sealed partial class SlackRhythmActions(RetroPolls polls, Handoffs handof
     internal async Task<bool> TryHandleAsync(InteractionPayload p, BlockAction action, Workspace workspace, string locale, string? channel,
                                              CancellationToken ct)
     {
+        if (!SlackPoll.IsVoteAction(action.ActionId) && action.ActionId is not (SlackHandoff.AckAction or SlackHandoff.ProposeAction)) return false;
         Message? answer = action.ActionId switch
         {
-            SlackPoll.VoteAction => await VoteAsync(action.Value, workspace, p.User!.Id, ct),
             SlackHandoff.AckAction => await AckAsync(action.Value, workspace, p.User!.Id, ct),
             SlackHandoff.ProposeAction => await ProposeAsync(p, action.Value, workspace, locale, channel, ct),
-            _ => null,
+            _ => await VoteAsync(action.Value, workspace, p.User!.Id, ct),
         };
-        if (action.ActionId is not (SlackPoll.VoteAction or SlackHandoff.AckAction or SlackHandoff.ProposeAction)) return false;
         if (answer is not null && channel is not null)
         {
             // Through the response_url (else ephemeral): the answer is for the clicker only and names no one else.

@@ -122,8 +122,14 @@ public sealed class SlackSender(
             if ((int)response.StatusCode >= 500) return new SendResult.Transient($"response_url HTTP {(int)response.StatusCode}");
             // Expired or used up (5 posts in 30 min): fall through to an ephemeral message.
         }
-        if (body.UserId is null) return new SendResult.Permanent("reply without a recipient");
         var text = payload["text"]?.GetValue<string>() ?? "";
+        if (!body.Ephemeral)
+        {
+            // A reply in a DM: the conversation is the person's own, so it is an ordinary message there.
+            var posted = await api.PostMessageAsync(row.ChannelId, text, payload["blocks"]?.DeepClone().AsArray(), ct: ct);
+            return new SendResult.Sent(posted.Ts);
+        }
+        if (body.UserId is null) return new SendResult.Permanent("reply without a recipient");
         return new SendResult.Sent(await api.PostEphemeralAsync(row.ChannelId, body.UserId, text, payload["blocks"]?.DeepClone().AsArray(), ct));
     }
 

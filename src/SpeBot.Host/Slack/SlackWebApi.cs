@@ -68,6 +68,13 @@ public sealed partial class SlackWebApi
         return r["view"]?["id"]?.GetValue<string>();
     }
 
+    /// <summary>Stacks a modal on the open one (at most 3); the trigger works once, so this is never retried.</summary>
+    public async Task<string?> PushViewAsync(string triggerId, JsonObject view, CancellationToken ct = default)
+    {
+        var r = await CallAsync("views.push", new JsonObject { ["trigger_id"] = triggerId, ["view"] = view }, idempotent: false, ct);
+        return r["view"]?["id"]?.GetValue<string>();
+    }
+
     public Task UpdateViewAsync(string viewId, JsonObject view, string? hash = null, CancellationToken ct = default) =>
         CallAsync("views.update", new JsonObject { ["view_id"] = viewId, ["view"] = view, ["hash"] = hash }, idempotent: true, ct);
 
@@ -82,18 +89,18 @@ public sealed partial class SlackWebApi
             u?["is_bot"]?.GetValue<bool>() ?? false, u?["profile"]?["display_name"]?.GetValue<string>());
     }
 
-    public async Task<SlackConversation> ConversationInfoAsync(string channel, CancellationToken ct = default)
-    {
-        var r = await CallGetAsync("conversations.info", new() { ["channel"] = channel }, ct);
-        var c = r["channel"];
-        return new SlackConversation(channel, c?["name"]?.GetValue<string>(), c?["is_member"]?.GetValue<bool>() ?? false,
-            c?["is_im"]?.GetValue<bool>() ?? false);
-    }
-
-    /// <summary>One message by channel + ts (top level or in a thread), for emoji capture.</summary>
+    /// <summary>
+    /// One message by channel + ts (top level or in a thread), for emoji capture. For a reply's ts Slack may answer with
+    /// the reply alone or with the thread's parent first, so the range is pinned to that one ts (oldest = latest, inclusive),
+    /// room is left for the parent, and the message whose ts matches is taken from either shape
+    /// (https://docs.slack.dev/reference/methods/conversations.replies).
+    /// </summary>
     public async Task<SlackMessage?> MessageAsync(string channel, string ts, CancellationToken ct = default)
     {
-        var r = await CallGetAsync("conversations.replies", new() { ["channel"] = channel, ["ts"] = ts, ["limit"] = "1", ["inclusive"] = "true" }, ct);
+        var r = await CallGetAsync("conversations.replies", new()
+        {
+            ["channel"] = channel, ["ts"] = ts, ["oldest"] = ts, ["latest"] = ts, ["inclusive"] = "true", ["limit"] = "2",
+        }, ct);
         var first = r["messages"]?.AsArray().FirstOrDefault(m => m?["ts"]?.GetValue<string>() == ts);
         return first?.Deserialize<SlackMessage>(SlackJson.Options);
     }
@@ -217,5 +224,3 @@ public sealed partial class SlackWebApi
 public sealed record PostedTs(string Channel, string Ts);
 
 public sealed record SlackUserInfo(string Id, string? Locale, string? TimeZone, bool IsBot, string? DisplayName);
-
-public sealed record SlackConversation(string Id, string? Name, bool IsMember, bool IsIm);

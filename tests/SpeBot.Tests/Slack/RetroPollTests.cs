@@ -30,7 +30,7 @@ public sealed class RetroPollTests : SlackHost
     {
         var (poll, done, open) = await OpenPollAsync("retro 2h");
         var post = Slack.CallsTo("chat.postMessage").Single(c => c.Text.Contains("Retro poll", StringComparison.Ordinal));
-        Assert.Contains($"\"action_id\":\"retro_vote\",\"value\":\"{poll}:done:{done}\"", post.Text);
+        Assert.Contains($"\"action_id\":\"retro_vote_0\",\"value\":\"{poll}:done:{done}\"", post.Text);
         Assert.Contains($"\"value\":\"{poll}:next:{open}\"", post.Text);
 
         await SendAsync(SignedSlackRequest.Interaction(Vote(poll, "done", done, "U301")));

@@ -93,7 +93,7 @@ public sealed class SlackWebApiTests : IAsyncLifetime
     public async Task ViewsOpenIsNotRetriedBecauseTheTriggerWorksOnce()
     {
         _slack.Script("views.open", SlackAnswer.ServerError());
-        await Assert.ThrowsAsync<SlackTransportException>(() => Api(_slack.BaseUrl).OpenViewAsync("trig", new() { ["type"] = "modal" }));
+        await Assert.ThrowsAsync<SlackTransportException>(() => Api(_slack.BaseUrl).OpenViewAsync("trig", FakeSlackApi.MinimalModal()));
         Assert.Single(_slack.CallsTo("views.open"));
     }
 

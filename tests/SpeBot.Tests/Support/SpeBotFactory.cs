@@ -16,12 +16,14 @@ public sealed class SpeBotFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
     private readonly bool _ownsDatabase;
+    private readonly FakeSlackApi? _slack;
 
     public SpeBotFactory(FakeSlackApi? slack, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null,
         string? databasePath = null)
     {
         // A path handed in belongs to the caller (restart tests reuse it across factories), so only a generated one is deleted.
         _ownsDatabase = databasePath is null;
+        _slack = slack;
         DatabasePath = databasePath ?? Path.Combine(Path.GetTempPath(), $"spebot-test-{Guid.NewGuid():N}.db");
         _settings = new Dictionary<string, string?>
         {
@@ -61,6 +63,7 @@ public sealed class SpeBotFactory : WebApplicationFactory<Program>
         foreach (var (k, v) in _settings) builder.UseSetting(k, v);
         builder.ConfigureTestServices(s =>
         {
+            if (_slack is not null) s.AddSingleton<IStartupFilter>(new StrictSlackAcks(_slack));
             _services?.Invoke(s);
         });
     }
