@@ -118,4 +118,17 @@ public sealed class PlaygroundBrowserTests : BrowserHost
         await ShotAsync(page, "playground-digest");
         await Expect(page.Locator(".bk-unknown")).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task A_message_in_the_dm_tab_reaches_spebot_as_a_direct_message_and_is_answered_there()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("/playground?user=U0CHIE");
+        await page.Locator("button.tab[data-tab='dms']").ClickAsync();
+        await TypeAsync(page, "propose DM で提案する #toil");
+        var answer = page.Locator(".pane .msg[data-user='U0SPEBOT']");
+        await Expect(answer.First).ToContainTextAsync("SPE-1");
+        Assert.Equal("DM で提案する", Query<string>("SELECT title FROM items").Single());
+        await ShotAsync(page, "playground-dm");
+    }
 }
