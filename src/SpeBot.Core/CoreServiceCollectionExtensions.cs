@@ -36,6 +36,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Exports.Exporter>();
         services.AddSingleton<ItemQueries>();
         services.AddSingleton<CardUpdates>();
+        services.AddOptions<Dashboard.DashboardOptions>().BindConfiguration(Dashboard.DashboardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Dashboard.DashboardSessions>();
+        services.AddSingleton<Dashboard.DashboardQueries>();
         services.AddSingleton<Events.Inbox>();
         services.AddOptions<ScheduleOptions>().BindConfigurationReplacingLists(ScheduleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ScheduleStore>();
@@ -82,6 +85,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ICommandHandler, Pledge>();
         services.AddSingleton<ICommandHandler, CapacityReport>();
         services.AddSingleton<ICommandHandler, Export>();
+        services.AddSingleton<ICommandHandler, DashboardLink>();
         services.AddSingleton<ICommandHandler, Lang>();
         services.AddSingleton<ICommandHandler, ScheduleAdd>();
         services.AddSingleton<ICommandHandler, ScheduleList>();

@@ -12,7 +12,7 @@ public sealed partial class CommandRouter
     private static readonly string[] HelpOrder =
         ["propose", "list", "top", "show", "search", "mine", "accept", "decline", "withdraw", "merge", "reopen", "claim", "release",
          "assign", "update", "done", "log", "pledge", "capacity", "digest", "retro", "oncall", "note", "handoff", "nudges", "schedule",
-         "schedules", "unschedule", "track", "watch", "watches", "unwatch", "mute", "unmute", "export", "maintainers", "admin", "lang", "help"];
+         "schedules", "unschedule", "track", "watch", "watches", "unwatch", "mute", "unmute", "export", "dashboard", "maintainers", "admin", "lang", "help"];
 
     private readonly Dictionary<string, ICommandHandler> _handlers;
     private readonly WorkspaceStore _workspaces;

@@ -1,10 +1,12 @@
 using SpeBot.Core;
+using SpeBot.Core.Dashboard;
 using SpeBot.Core.Discovery;
 using SpeBot.Core.Oncall;
 using SpeBot.Core.Retro;
 using SpeBot.Core.Schedules;
 using SpeBot.Core.Storage;
 using SpeBot.Host.Jobs;
+using SpeBot.Host.Playground;
 using SpeBot.Host.Slack;
 using SpeBot.Host.Teams;
 
@@ -33,6 +35,8 @@ public static class OptionSections
         (GitHubOptions.Section, typeof(GitHubOptions)),
         (WatchOptions.Section, typeof(WatchOptions)),
         (ToilOptions.Section, typeof(ToilOptions)),
+        (DashboardOptions.Section, typeof(DashboardOptions)),
+        (PlaygroundSetup.Section, typeof(PlaygroundOptions)),
     ];
 
     /// <summary>Keys the host itself reads (ASP.NET Core and logging), outside any SpeBot options class.</summary>

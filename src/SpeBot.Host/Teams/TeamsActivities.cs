@@ -44,9 +44,12 @@ public sealed partial class TeamsActivities(
         if (command is null) return;
         if (!await db.WriteAsync((c, tx) => inbox.TryRecordAsync(c, tx, Platform.Teams, $"message:{a.Id}", ct), ct)) return;
 
+        // A dashboard link signs in whoever opens it first, so it is sent only in a 1:1 chat, never where others read.
         var answer = CommandText.Parse(command.Text).Verb == TeamsHome.Verb
             ? await HomeAsync(a, workspace, command.UserId, ct)
-            : renderer.Message(await router.DispatchAsync(command, ct));
+            : renderer.Message(IsDashboardOutsidePersonalChat(command, a)
+                ? Reply.Text("dashboard.personal_only") with { Locale = SpeBot.Core.Text.MessageCatalog.Normalize(command.LocaleHint) ?? SpeBot.Core.Text.MessageCatalog.Fallback }
+                : await router.DispatchAsync(command, ct));
         var payload = BotJson.Serialize(answer);
         // Replies go to the full conversation id, so an answer in a channel thread stays in that thread.
         await db.WriteAsync(async (c, tx) =>
@@ -69,6 +72,10 @@ public sealed partial class TeamsActivities(
         var locale = await workspaces.LocaleForAsync(workspace, user, a.Locale, ct);
         return TeamsRenderer.TextActivity(renderer.T(locale, new SpeBot.Core.Message("teams.home.personal_only"), style), style);
     }
+
+    private static bool IsDashboardOutsidePersonalChat(ChatCommand command, Activity a) =>
+        a.Conversation?.ConversationType != "personal"
+        && string.Equals(SpeBot.Core.Commands.CommandText.Parse(command.Text).Verb, "dashboard", StringComparison.OrdinalIgnoreCase);
 
     private async Task ReactionsAsync(Activity a, Workspace workspace, CancellationToken ct)
     {

@@ -14,7 +14,7 @@ public sealed class MigrationTests : IDisposable
         "workspaces", "items", "votes", "reaction_states", "item_events", "posted_messages", "inbox", "outbox",
         "schedules", "schedule_runs", "capacity_pledges", "work_logs", "polls", "poll_votes", "shift_notes",
         "conversation_refs", "maintainers", "user_settings", "poll_options", "oncall_shifts", "handoffs", "welcomes", "muted_sources", "watch_endpoints",
-        "score_basis", "item_counts",
+        "score_basis", "item_counts", "dashboard_links", "dashboard_sessions",
     ];
 
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"spebot-migrate-{Guid.NewGuid():N}.db");
@@ -56,8 +56,8 @@ public sealed class MigrationTests : IDisposable
         await _migrator.MigrateAsync();
 
         var rows = (await MigrationRowsAsync()).ToList();
-        Assert.Equal([(1L, "0001_init"), (2L, "0002_retro_handoff"), (3L, "0003_drop_outbox_due"), (4L, "0004_read_indexes"), (8L, "0008_outbox_trace"), (9L, "0009_discovery")],
-            rows.Where(r => r.Version is <= 4 or 8 or 9).Select(r => (r.Version, r.Name)));
+        Assert.Equal([(1L, "0001_init"), (2L, "0002_retro_handoff"), (3L, "0003_drop_outbox_due"), (4L, "0004_read_indexes"), (7L, "0007_dashboard"), (8L, "0008_outbox_trace"), (9L, "0009_discovery")],
+            rows.Where(r => r.Version is <= 4 or 7 or 8 or 9).Select(r => (r.Version, r.Name)));
         Assert.Equal(Migrator.Embedded().Select(m => (long)m.Version), rows.Select(r => r.Version));
         Assert.All(rows, r => Assert.Equal("2026-11-02T09:00:00.000Z", r.AppliedAt));
         Assert.Equal(Migrator.Embedded().Max(m => m.Version), await _migrator.CurrentVersionAsync());

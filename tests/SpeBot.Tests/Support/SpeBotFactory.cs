@@ -34,6 +34,8 @@ public sealed class SpeBotFactory : WebApplicationFactory<Program>
             ["Outbox:BaseBackoffMs"] = "50",
             ["Outbox:MaxBackoffMs"] = "200",
             ["Logging:LogLevel:Default"] = "Warning",
+            // The playground stands in for Slack; tests turn it on where they test it.
+            ["Playground:Enabled"] = "false",
         };
         if (slack is not null)
         {
