@@ -36,7 +36,7 @@ public sealed class PlaygroundBrowserTests : BrowserHost
 
         // Two people vote with 👍; each counts once.
         await card.Locator("button[data-add='+1']").ClickAsync();
-        await Expect(card).ToContainTextAsync("1 votes");
+        await Expect(card).ToContainTextAsync("1 vote");
         await AsAsync(page, "Ben");
         await Expect(page.Locator("button.person[aria-pressed='true']")).ToHaveTextAsync("Ben");
         await card.Locator("button[data-add='+1']").ClickAsync();
@@ -95,7 +95,7 @@ public sealed class PlaygroundBrowserTests : BrowserHost
         var card = Card(page, "Move CI to faster runners");
         await Expect(card).ToContainTextAsync("0 votes");
         await card.Locator("button[data-add='+1']").ClickAsync();
-        await Expect(card).ToContainTextAsync("1 votes");
+        await Expect(card).ToContainTextAsync("1 vote");
         await card.Locator("button.reaction[data-name='+1']").ClickAsync();
         await Expect(card).ToContainTextAsync("0 votes");
         await Expect(card.Locator("button.reaction[data-name='+1']")).ToHaveCountAsync(0);

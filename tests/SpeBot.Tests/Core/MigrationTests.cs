@@ -101,7 +101,7 @@ public sealed class MigrationTests : IDisposable
                 """);
         }
 
-        Assert.Equal(1, await _migrator.MigrateAsync());
+        Assert.Equal(Migrator.Embedded().Count(m => m.Version > 3), await _migrator.MigrateAsync());
 
         await using var read = await _db.OpenAsync();
         Assert.Equal([2L, 0L, 1L], await read.QueryAsync<long>("SELECT votes FROM items ORDER BY id"));
