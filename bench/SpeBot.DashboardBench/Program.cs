@@ -31,7 +31,7 @@ try
     await sp.GetRequiredService<Migrator>().MigrateAsync();
     var seed = Stopwatch.StartNew();
     if (!seeded) Seed(path, items, votes);
-    Console.WriteLine($"seeded {items:N0} items, {votes:N0} votes (+ as many vote events) in {seed.Elapsed.TotalSeconds:0.0} s; database {new FileInfo(path).Length / 1_048_576.0:0} MiB");
+    Console.WriteLine($"seeded {items:N0} items, {votes:N0} votes (+ as many vote events; accepted_at as the lifecycle writes it) in {seed.Elapsed.TotalSeconds:0.0} s; database {new FileInfo(path).Length / 1_048_576.0:0} MiB");
 
     var q = sp.GetRequiredService<DashboardQueries>();
     var reads = new (string Name, Func<Task> Run)[]
@@ -71,7 +71,8 @@ try
         // The plans SQLite chose with statistics, for reading the figures above.
         foreach (var sql in new[]
         {
-            "SELECT COUNT(*) FROM item_events e JOIN items i ON i.id = e.item_id WHERE e.action IN ('accepted', 'claimed', 'assigned', 'done') AND e.action = 'accepted' AND e.created_at >= '2026' AND e.created_at < '2027' AND +i.workspace_id = 1",
+            "SELECT COUNT(*) FROM items WHERE workspace_id = 1 AND accepted_at >= '2026' AND accepted_at < '2027'",
+            "SELECT id FROM items i WHERE i.workspace_id = 1 AND i.id IN (SELECT id FROM items WHERE workspace_id = 1 AND author_id = 'U00042' UNION SELECT id FROM items WHERE workspace_id = 1 AND claimed_by = 'U00042' UNION SELECT id FROM items WHERE workspace_id = 1 AND done_by = 'U00042') ORDER BY i.number DESC LIMIT 51",
             "SELECT category, created_at, done_at FROM items WHERE workspace_id = 1 AND done_at IS NOT NULL AND +status = 'done'",
         })
         {
@@ -107,9 +108,9 @@ static void Seed(string path, int items, int votes)
     var rnd = new Random(14);
     using var item = Cmd("""
         INSERT INTO items (id, workspace_id, number, title, category, status, author_platform, author_id, team, created_at, updated_at,
-                           claimed_by, done_at, done_by, impact, effort)
-        VALUES ($id, $ws, $n, $title, $cat, $status, 'slack', $author, $team, $created, $created, $claimed, $done, $doneBy, $impact, $effort)
-        """, "$id", "$ws", "$n", "$title", "$cat", "$status", "$author", "$team", "$created", "$claimed", "$done", "$doneBy", "$impact", "$effort");
+                           claimed_by, done_at, done_by, impact, effort, accepted_at)
+        VALUES ($id, $ws, $n, $title, $cat, $status, 'slack', $author, $team, $created, $created, $claimed, $done, $doneBy, $impact, $effort, $accepted)
+        """, "$id", "$ws", "$n", "$title", "$cat", "$status", "$author", "$team", "$created", "$claimed", "$done", "$doneBy", "$impact", "$effort", "$accepted");
     using var ev = Cmd("INSERT INTO item_events (item_id, actor_id, action, platform, created_at) VALUES ($item, $actor, $action, 'slack', $at)",
         "$item", "$actor", "$action", "$at");
     var noise = items / 10;
@@ -124,7 +125,7 @@ static void Seed(string path, int items, int votes)
         var claimer = status is "in_progress" or "done" ? $"U{rnd.Next(500):D5}" : null;
         Run(item, i, ws, ws == 1 ? i : i - items, i % 7 == 0 ? $"TLS 証明書の更新 {i}" : $"Maintenance item {i}", categories[rnd.Next(categories.Length)], status,
             author, teams[rnd.Next(teams.Length)], Iso.Of(created), claimer, done is { } d ? Iso.Of(d) : null, status == "done" ? claimer : null,
-            rnd.Next(1, 6), rnd.Next(1, 6));
+            rnd.Next(1, 6), rnd.Next(1, 6), status is "accepted" or "in_progress" or "done" ? Iso.Of(created.AddMinutes(30)) : null);
         Run(ev, i, author, "proposed", Iso.Of(created));
         if (status is "accepted" or "in_progress" or "done") Run(ev, i, "U00001", "accepted", Iso.Of(created.AddMinutes(30)));
         if (claimer is not null) Run(ev, i, claimer, "claimed", Iso.Of(created.AddMinutes(60)));
