@@ -1,6 +1,6 @@
 // Dashboard read benchmark (issue 14): seeds one workspace with N items and M votes (and the vote events they leave),
 // plus a second workspace of noise, then times every DashboardQueries read the board and the charts make. Server time
-// only: the query and its shaping, no HTTP. Usage: dotnet run -c Release -- [items=100000] [votes=1000000] [runs=20]
+// only: the query and its shaping, no HTTP. Usage: dotnet run -c Release -- [items=100000] [votes=1000000] [runs=100]
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
@@ -13,7 +13,7 @@ using SpeBot.Core.Storage;
 
 var items = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
 var votes = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
-var runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
+var runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100;
 // BENCH_DB keeps the seeded database between runs (seeding a million votes takes minutes on a busy machine).
 var keep = Environment.GetEnvironmentVariable("BENCH_DB");
 var path = keep ?? Path.Combine(Path.GetTempPath(), $"spebot-dashboard-bench-{Guid.NewGuid():N}.db");
@@ -49,8 +49,8 @@ try
         ("chart: funnel", () => q.FunnelAsync(1)),
         ("chart: recognition", () => q.RecognitionAsync(1)),
     };
-    Console.WriteLine($"{"read",-30} {"p50 ms",8} {"p95 ms",8} {"max ms",8}");
-    var worst = 0.0;
+    Console.WriteLine($"{"read",-30} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8}");
+    var (worst, worst99) = (0.0, 0.0);
     foreach (var (name, run) in reads)
     {
         await run(); // warm: JIT, statement cache, page cache
@@ -64,7 +64,8 @@ try
         times.Sort();
         double P(double p) => times[Math.Clamp((int)Math.Ceiling(p * times.Count) - 1, 0, times.Count - 1)];
         worst = Math.Max(worst, P(0.5));
-        Console.WriteLine($"{name,-30} {P(0.5),8:0.0} {P(0.95),8:0.0} {times[^1],8:0.0}");
+        worst99 = Math.Max(worst99, P(0.99));
+        Console.WriteLine($"{name,-30} {P(0.5),8:0.0} {P(0.95),8:0.0} {P(0.99),8:0.0} {times[^1],8:0.0}");
     }
     await using (var c = await sp.GetRequiredService<Database>().OpenAsync())
     {
@@ -73,7 +74,9 @@ try
         {
             "SELECT COUNT(*) FROM items WHERE workspace_id = 1 AND accepted_at >= '2026' AND accepted_at < '2027'",
             "SELECT id FROM items i WHERE i.workspace_id = 1 AND i.id IN (SELECT id FROM items WHERE workspace_id = 1 AND author_id = 'U00042' UNION SELECT id FROM items WHERE workspace_id = 1 AND claimed_by = 'U00042' UNION SELECT id FROM items WHERE workspace_id = 1 AND done_by = 'U00042') ORDER BY i.number DESC LIMIT 51",
-            "SELECT category, created_at, done_at FROM items WHERE workspace_id = 1 AND done_at IS NOT NULL AND +status = 'done'",
+            "SELECT lead_ms FROM items WHERE workspace_id = 1 AND done_at IS NOT NULL AND status = 'done' AND category = 'cost' ORDER BY lead_ms LIMIT 1 OFFSET 1500",
+            "SELECT done_by, COUNT(*) FROM items WHERE workspace_id = 1 AND done_at >= '2026' AND +status = 'done' AND +done_by IS NOT NULL GROUP BY done_by",
+            "SELECT i.id FROM items i WHERE i.workspace_id = 1 AND i.status = 'in_progress' AND i.category = 'security' AND lower(i.team) = 'sre' ORDER BY i.number DESC LIMIT 51",
         })
         {
             using var cmd = c.CreateCommand();
@@ -82,7 +85,8 @@ try
             while (await r.ReadAsync()) Console.WriteLine($"  plan: {r.GetString(3)}");
         }
     }
-    Console.WriteLine($"target: every read's p50 under 50 ms → {(worst < 50 ? "met" : "NOT met")} (slowest p50 {worst:0.0} ms)");
+    Console.WriteLine($"target: every read's p50 under 50 ms → {(worst < 50 ? "met" : "NOT met")} (slowest p50 {worst:0.0} ms); " +
+                      $"p99 → {(worst99 < 50 ? "met" : "NOT met")} (slowest p99 {worst99:0.0} ms, {runs} runs each)");
 }
 finally
 {
