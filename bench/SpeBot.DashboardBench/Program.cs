@@ -1,6 +1,6 @@
 // Dashboard read benchmark (issue 14): seeds one workspace with N items and M votes (and the vote events they leave),
 // plus a second workspace of noise, then times every DashboardQueries read the board and the charts make. Server time
-// only: the query and its shaping, no HTTP. Usage: dotnet run -c Release -- [items=100000] [votes=1000000] [runs=20]
+// only: the query and its shaping, no HTTP. Usage: dotnet run -c Release -- [items=100000] [votes=1000000] [runs=100]
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
@@ -13,7 +13,7 @@ using SpeBot.Core.Storage;
 
 var items = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
 var votes = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
-var runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
+var runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100;
 // BENCH_DB keeps the seeded database between runs (seeding a million votes takes minutes on a busy machine).
 var keep = Environment.GetEnvironmentVariable("BENCH_DB");
 var path = keep ?? Path.Combine(Path.GetTempPath(), $"spebot-dashboard-bench-{Guid.NewGuid():N}.db");
@@ -31,7 +31,7 @@ try
     await sp.GetRequiredService<Migrator>().MigrateAsync();
     var seed = Stopwatch.StartNew();
     if (!seeded) Seed(path, items, votes);
-    Console.WriteLine($"seeded {items:N0} items, {votes:N0} votes (+ as many vote events) in {seed.Elapsed.TotalSeconds:0.0} s; database {new FileInfo(path).Length / 1_048_576.0:0} MiB");
+    Console.WriteLine($"seeded {items:N0} items, {votes:N0} votes (+ as many vote events; accepted_at as the lifecycle writes it) in {seed.Elapsed.TotalSeconds:0.0} s; database {new FileInfo(path).Length / 1_048_576.0:0} MiB");
 
     var q = sp.GetRequiredService<DashboardQueries>();
     var reads = new (string Name, Func<Task> Run)[]
@@ -49,8 +49,8 @@ try
         ("chart: funnel", () => q.FunnelAsync(1)),
         ("chart: recognition", () => q.RecognitionAsync(1)),
     };
-    Console.WriteLine($"{"read",-30} {"p50 ms",8} {"p95 ms",8} {"max ms",8}");
-    var worst = 0.0;
+    Console.WriteLine($"{"read",-30} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8}");
+    var (worst, worst99) = (0.0, 0.0);
     foreach (var (name, run) in reads)
     {
         await run(); // warm: JIT, statement cache, page cache
@@ -64,15 +64,19 @@ try
         times.Sort();
         double P(double p) => times[Math.Clamp((int)Math.Ceiling(p * times.Count) - 1, 0, times.Count - 1)];
         worst = Math.Max(worst, P(0.5));
-        Console.WriteLine($"{name,-30} {P(0.5),8:0.0} {P(0.95),8:0.0} {times[^1],8:0.0}");
+        worst99 = Math.Max(worst99, P(0.99));
+        Console.WriteLine($"{name,-30} {P(0.5),8:0.0} {P(0.95),8:0.0} {P(0.99),8:0.0} {times[^1],8:0.0}");
     }
     await using (var c = await sp.GetRequiredService<Database>().OpenAsync())
     {
         // The plans SQLite chose with statistics, for reading the figures above.
         foreach (var sql in new[]
         {
-            "SELECT COUNT(*) FROM item_events e JOIN items i ON i.id = e.item_id WHERE e.action IN ('accepted', 'claimed', 'assigned', 'done') AND e.action = 'accepted' AND e.created_at >= '2026' AND e.created_at < '2027' AND +i.workspace_id = 1",
-            "SELECT category, created_at, done_at FROM items WHERE workspace_id = 1 AND done_at IS NOT NULL AND +status = 'done'",
+            "SELECT COUNT(*) FROM items WHERE workspace_id = 1 AND accepted_at >= '2026' AND accepted_at < '2027'",
+            "SELECT id FROM items i WHERE i.workspace_id = 1 AND i.id IN (SELECT id FROM items WHERE workspace_id = 1 AND author_id = 'U00042' UNION SELECT id FROM items WHERE workspace_id = 1 AND claimed_by = 'U00042' UNION SELECT id FROM items WHERE workspace_id = 1 AND done_by = 'U00042') ORDER BY i.number DESC LIMIT 51",
+            "SELECT lead_ms FROM items WHERE workspace_id = 1 AND done_at IS NOT NULL AND status = 'done' AND category = 'cost' ORDER BY lead_ms LIMIT 1 OFFSET 1500",
+            "SELECT done_by, COUNT(*) FROM items WHERE workspace_id = 1 AND done_at >= '2026' AND +status = 'done' AND +done_by IS NOT NULL GROUP BY done_by",
+            "SELECT i.id FROM items i WHERE i.workspace_id = 1 AND i.status = 'in_progress' AND i.category = 'security' AND lower(i.team) = 'sre' ORDER BY i.number DESC LIMIT 51",
         })
         {
             using var cmd = c.CreateCommand();
@@ -81,7 +85,8 @@ try
             while (await r.ReadAsync()) Console.WriteLine($"  plan: {r.GetString(3)}");
         }
     }
-    Console.WriteLine($"target: every read's p50 under 50 ms → {(worst < 50 ? "met" : "NOT met")} (slowest p50 {worst:0.0} ms)");
+    Console.WriteLine($"target: every read's p50 under 50 ms → {(worst < 50 ? "met" : "NOT met")} (slowest p50 {worst:0.0} ms); " +
+                      $"p99 → {(worst99 < 50 ? "met" : "NOT met")} (slowest p99 {worst99:0.0} ms, {runs} runs each)");
 }
 finally
 {
@@ -107,9 +112,9 @@ static void Seed(string path, int items, int votes)
     var rnd = new Random(14);
     using var item = Cmd("""
         INSERT INTO items (id, workspace_id, number, title, category, status, author_platform, author_id, team, created_at, updated_at,
-                           claimed_by, done_at, done_by, impact, effort)
-        VALUES ($id, $ws, $n, $title, $cat, $status, 'slack', $author, $team, $created, $created, $claimed, $done, $doneBy, $impact, $effort)
-        """, "$id", "$ws", "$n", "$title", "$cat", "$status", "$author", "$team", "$created", "$claimed", "$done", "$doneBy", "$impact", "$effort");
+                           claimed_by, done_at, done_by, impact, effort, accepted_at)
+        VALUES ($id, $ws, $n, $title, $cat, $status, 'slack', $author, $team, $created, $created, $claimed, $done, $doneBy, $impact, $effort, $accepted)
+        """, "$id", "$ws", "$n", "$title", "$cat", "$status", "$author", "$team", "$created", "$claimed", "$done", "$doneBy", "$impact", "$effort", "$accepted");
     using var ev = Cmd("INSERT INTO item_events (item_id, actor_id, action, platform, created_at) VALUES ($item, $actor, $action, 'slack', $at)",
         "$item", "$actor", "$action", "$at");
     var noise = items / 10;
@@ -124,7 +129,7 @@ static void Seed(string path, int items, int votes)
         var claimer = status is "in_progress" or "done" ? $"U{rnd.Next(500):D5}" : null;
         Run(item, i, ws, ws == 1 ? i : i - items, i % 7 == 0 ? $"TLS 証明書の更新 {i}" : $"Maintenance item {i}", categories[rnd.Next(categories.Length)], status,
             author, teams[rnd.Next(teams.Length)], Iso.Of(created), claimer, done is { } d ? Iso.Of(d) : null, status == "done" ? claimer : null,
-            rnd.Next(1, 6), rnd.Next(1, 6));
+            rnd.Next(1, 6), rnd.Next(1, 6), status is "accepted" or "in_progress" or "done" ? Iso.Of(created.AddMinutes(30)) : null);
         Run(ev, i, author, "proposed", Iso.Of(created));
         if (status is "accepted" or "in_progress" or "done") Run(ev, i, "U00001", "accepted", Iso.Of(created.AddMinutes(30)));
         if (claimer is not null) Run(ev, i, claimer, "claimed", Iso.Of(created.AddMinutes(60)));

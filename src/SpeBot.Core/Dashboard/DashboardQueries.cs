@@ -33,7 +33,7 @@ public sealed record Recognition(string UserId, int Done, IReadOnlyList<string> 
 /// <summary>
 /// Every read of the dashboard, in one place so each can be benchmarked. Every query is bounded by the workspace
 /// (a session never sees another's rows) and reads through an index: pages by (workspace_id, number), weekly
-/// counts by (workspace_id, created_at|done_at) and the milestone-event index, open counts by (workspace_id, status, category).
+/// counts by (workspace_id, created_at|accepted_at|done_at), open and status counts from item_counts.
 /// Weeks are ISO weeks (Monday 00:00) in the workspace's time zone, as capacity counts them.
 /// </summary>
 public sealed class DashboardQueries(Database db, ItemStore items, ItemQueries queries, WorkspaceStore workspaces,
@@ -53,9 +53,7 @@ public sealed class DashboardQueries(Database db, ItemStore items, ItemQueries q
         args.Add("skip", (filter.Page - 1) * PageSize);
         var rows = (await db.ReadAsync(c => c.QueryAsync<Item>(new CommandDefinition(
             $"{ItemStore.Select} {where} ORDER BY i.number DESC LIMIT @take OFFSET @skip", args, cancellationToken: ct)), ct)).ToList();
-        var counts = (await db.ReadAsync(c => c.QueryAsync<(string Status, long Count)>(new CommandDefinition(
-            "SELECT status, COUNT(*) FROM items WHERE workspace_id = @workspaceId GROUP BY status", new { workspaceId }, cancellationToken: ct)), ct))
-            .ToDictionary(r => r.Status, r => r.Count);
+        var counts = await StatusCountsAsync(workspaceId, ct);
         return new BoardPage(rows.Take(PageSize).Select(queries.View).ToList(), counts, filter.Page, rows.Count > PageSize);
     }
 
@@ -95,7 +93,12 @@ public sealed class DashboardQueries(Database db, ItemStore items, ItemQueries q
         }
         if (!string.IsNullOrWhiteSpace(f.Person))
         {
-            sql.Append(" AND (i.author_id = @person OR i.claimed_by = @person OR i.done_by = @person)");
+            // One lookup per column, each on its own index: an OR of the three made the planner walk the workspace.
+            sql.Append("""
+                 AND i.id IN (SELECT id FROM items WHERE workspace_id = @workspaceId AND author_id = @person
+                   UNION SELECT id FROM items WHERE workspace_id = @workspaceId AND claimed_by = @person
+                   UNION SELECT id FROM items WHERE workspace_id = @workspaceId AND done_by = @person)
+                """);
             args.Add("person", f.Person.Trim());
         }
         if (!string.IsNullOrWhiteSpace(f.Text))
@@ -130,9 +133,9 @@ public sealed class DashboardQueries(Database db, ItemStore items, ItemQueries q
     {
         var zone = await ZoneAsync(workspaceId, ct);
         var weeks = Enumerable.Range(0, Weeks).Select(k => Capacity.Weeks.Of(clock.GetUtcNow(), zone, k - Weeks + 1)).ToList();
-        // One range count per week and series: each reads only that week's entries of an index, however big the workspace.
-        // The unary + keeps the planner on those ranges: with statistics it preferred walking every item of the workspace
-        // (or every done item by status) and looking up its rows or events, which is what made these reads slow at 100k items.
+        // One range count per week and series: each reads only that week's entries of an index, however big the workspace
+        // (accepted: when each item was last accepted, ix_items_ws_accepted). The unary + keeps the planner on the done
+        // range: with statistics it preferred walking every done item by status, which made this read slow at 100k items.
         return await db.ReadAsync(async c =>
         {
             var result = new List<WeekCount>();
@@ -141,11 +144,8 @@ public sealed class DashboardQueries(Database db, ItemStore items, ItemQueries q
                 var args = new { workspaceId, start = Iso.Of(start), end = Iso.Of(end) };
                 var proposed = await c.ExecuteScalarAsync<int>(new CommandDefinition(
                     "SELECT COUNT(*) FROM items WHERE workspace_id = @workspaceId AND created_at >= @start AND created_at < @end", args, cancellationToken: ct));
-                var accepted = await c.ExecuteScalarAsync<int>(new CommandDefinition("""
-                    SELECT COUNT(*) FROM item_events e JOIN items i ON i.id = e.item_id
-                    WHERE e.action IN ('accepted', 'claimed', 'assigned', 'done') AND e.action = 'accepted'
-                      AND e.created_at >= @start AND e.created_at < @end AND +i.workspace_id = @workspaceId
-                    """, args, cancellationToken: ct));
+                var accepted = await c.ExecuteScalarAsync<int>(new CommandDefinition(
+                    "SELECT COUNT(*) FROM items WHERE workspace_id = @workspaceId AND accepted_at >= @start AND accepted_at < @end", args, cancellationToken: ct));
                 var done = await c.ExecuteScalarAsync<int>(new CommandDefinition(
                     "SELECT COUNT(*) FROM items WHERE workspace_id = @workspaceId AND done_at >= @start AND done_at < @end AND +status = 'done'", args, cancellationToken: ct));
                 result.Add(new WeekCount(start, proposed, accepted, done));
@@ -156,94 +156,95 @@ public sealed class DashboardQueries(Database db, ItemStore items, ItemQueries q
 
     public async Task<IReadOnlyList<CategoryCount>> OpenByCategoryAsync(long workspaceId, CancellationToken ct = default) =>
         (await db.ReadAsync(c => c.QueryAsync<(string Category, long Open)>(new CommandDefinition("""
-            SELECT category, COUNT(*) FROM items
-            WHERE workspace_id = @workspaceId AND status IN @open GROUP BY category ORDER BY COUNT(*) DESC, category
+            SELECT category, SUM(n) FROM item_counts
+            WHERE workspace_id = @workspaceId AND status IN @open GROUP BY category HAVING SUM(n) > 0 ORDER BY SUM(n) DESC, category
             """, new { workspaceId, open = OpenStatuses }, cancellationToken: ct)), ct)).Select(r => new CategoryCount(r.Category, (int)r.Open)).ToList();
 
     /// <summary>
     /// Pledged against delivered per team per week for the last <see cref="CapacityWeeks"/> weeks, counted as
     /// <c>/spe capacity</c> counts them (<see cref="CapacityStore.WeekAsync"/>): the latest pledge made before the week ends;
     /// hours logged in the week, plus effort × EffortHours for items done in the week without any hours logged.
-    /// Three range reads for all weeks instead of one capacity query per week.
+    /// Three range reads for all weeks: logs by logged_at and done items by (workspace_id, done_at) within the charted
+    /// weeks, each summed per team and week in SQL (the week from a CASE over its bounds), so a few dozen rows come back
+    /// instead of every done item.
     /// </summary>
     public async Task<IReadOnlyList<TeamWeek>> CapacityAsync(long workspaceId, CancellationToken ct = default)
     {
         var zone = await ZoneAsync(workspaceId, ct);
         var weeks = Enumerable.Range(0, CapacityWeeks).Select(k => Capacity.Weeks.Of(clock.GetUtcNow(), zone, k - CapacityWeeks + 1)).ToList();
-        var args = new { workspaceId, from = Iso.Of(weeks[0].Start), to = Iso.Of(weeks[^1].End) };
+        var args = new DynamicParameters(new { workspaceId, from = Iso.Of(weeks[0].Start), to = Iso.Of(weeks[^1].End), effortHours = options.Value.EffortHours });
+        for (var k = 0; k < weeks.Count; k++) args.Add($"e{k}", Iso.Of(weeks[k].End));
+        string WeekOf(string column) => "CASE " + string.Concat(Enumerable.Range(0, weeks.Count - 1).Select(k =>
+            string.Create(CultureInfo.InvariantCulture, $"WHEN {column} < @e{k} THEN {k} "))) + $"ELSE {weeks.Count - 1} END";
         var (pledges, done, logs) = await db.ReadAsync(async c =>
         {
             var p = (await c.QueryAsync<(string Team, double Hours, string ValidFrom)>(new CommandDefinition(
                 "SELECT team, hours_per_week, valid_from FROM capacity_pledges WHERE workspace_id = @workspaceId AND valid_from < @to ORDER BY valid_from, id",
                 args, cancellationToken: ct))).ToList();
-            var d = (await c.QueryAsync<(string Team, string DoneAt, string Status, long Effort, long Logged)>(new CommandDefinition("""
-                SELECT COALESCE(i.team, ''), i.done_at, i.status, COALESCE(i.effort, 3), EXISTS (SELECT 1 FROM work_logs w WHERE w.item_id = i.id)
+            var d = (await c.QueryAsync<(string Team, long Week, double Hours)>(new CommandDefinition($"""
+                SELECT COALESCE(i.team, ''), {WeekOf("i.done_at")},
+                       SUM(CASE WHEN i.status = 'done' AND NOT EXISTS (SELECT 1 FROM work_logs w WHERE w.item_id = i.id)
+                                THEN COALESCE(i.effort, 3) * @effortHours ELSE 0.0 END)
                 FROM items i WHERE i.workspace_id = @workspaceId AND i.done_at >= @from AND i.done_at < @to
+                GROUP BY 1, 2
                 """, args, cancellationToken: ct))).ToList();
-            var l = (await c.QueryAsync<(string Team, string LoggedAt, double Hours)>(new CommandDefinition("""
-                SELECT COALESCE(i.team, ''), w.logged_at, w.hours FROM work_logs w JOIN items i ON i.id = w.item_id
-                WHERE w.logged_at >= @from AND w.logged_at < @to AND i.workspace_id = @workspaceId
+            var l = (await c.QueryAsync<(string Team, long Week, double Hours)>(new CommandDefinition($"""
+                SELECT COALESCE(i.team, ''), {WeekOf("w.logged_at")}, SUM(w.hours) FROM work_logs w CROSS JOIN items i
+                WHERE i.id = w.item_id AND w.logged_at >= @from AND w.logged_at < @to AND i.workspace_id = @workspaceId
+                GROUP BY 1, 2
                 """, args, cancellationToken: ct))).ToList();
             return (p, d, l);
         }, ct);
-        var effortHours = options.Value.EffortHours;
         var result = new List<TeamWeek>();
-        foreach (var (start, end) in weeks)
+        for (var k = 0; k < weeks.Count; k++)
         {
-            var (s, e) = (Iso.Of(start), Iso.Of(end));
-            bool In(string t) => string.CompareOrdinal(t, s) >= 0 && string.CompareOrdinal(t, e) < 0;
+            var (start, end) = weeks[k];
+            var e = Iso.Of(end);
             var pledged = pledges.Where(x => string.CompareOrdinal(x.ValidFrom, e) < 0).GroupBy(x => x.Team).ToDictionary(g => g.Key, g => g.Last().Hours);
-            var doneIn = done.Where(x => In(x.DoneAt)).ToList();
-            var logsIn = logs.Where(x => In(x.LoggedAt)).ToList();
+            var doneIn = done.Where(x => x.Week == k).ToList();
+            var logsIn = logs.Where(x => x.Week == k).ToList();
             var teams = pledged.Keys.Concat(doneIn.Select(x => x.Team)).Concat(logsIn.Select(x => x.Team)).Distinct().Order(StringComparer.Ordinal);
             foreach (var team in teams)
             {
-                var delivered = logsIn.Where(x => x.Team == team).Sum(x => x.Hours)
-                    + doneIn.Where(x => x.Team == team && x.Status == "done" && x.Logged == 0).Sum(x => x.Effort * effortHours);
+                var delivered = logsIn.Where(x => x.Team == team).Sum(x => x.Hours) + doneIn.Where(x => x.Team == team).Sum(x => x.Hours);
                 result.Add(new TeamWeek(team, start, pledged.GetValueOrDefault(team), delivered));
             }
         }
         return result;
     }
 
-    /// <summary>Days from proposal to done, median and 90th percentile (nearest rank) per category.</summary>
-    public async Task<IReadOnlyList<LeadTime>> LeadTimesAsync(long workspaceId, CancellationToken ct = default)
-    {
-        // done_at IS NOT NULL lets the covering done index serve the whole read.
-        var rows = await db.ReadAsync(c => c.QueryAsync<(string Category, string Created, string Done)>(new CommandDefinition(
-            "SELECT category, created_at, done_at FROM items WHERE workspace_id = @workspaceId AND done_at IS NOT NULL AND +status = 'done'",
-            new { workspaceId }, cancellationToken: ct)), ct);
-        return rows.GroupBy(r => r.Category).Select(g =>
-        {
-            var days = g.Select(r => (FastTicks(r.Done) - FastTicks(r.Created)) / (double)TimeSpan.TicksPerDay).Order().ToList();
-            return new LeadTime(g.Key, days.Count, Math.Round(Rank(days, 0.5), 1), Math.Round(Rank(days, 0.9), 1));
-        }).OrderBy(l => l.Category, StringComparer.Ordinal).ToList();
-
-        static double Rank(List<double> sorted, double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
-    }
-
     /// <summary>
-    /// Ticks of a stored time (yyyy-MM-ddTHH:mm:ss.fffZ, see <see cref="Iso"/>) without a general parser: lead times read
-    /// every done item, and a general parse of two times each was most of that read's cost. Other shapes take the slow path.
+    /// Days from proposal to done, median and 90th percentile (nearest rank) per category. Each done item's lead time is
+    /// a column of the index ix_items_ws_lead (0007) in order within its category, so each percentile is one short walk
+    /// of that index (LIMIT 1 OFFSET rank): no done item is read, parsed or sorted here.
     /// </summary>
-    internal static long FastTicks(string t)
-    {
-        if (t.Length != 24 || t[4] != '-' || t[10] != 'T' || t[23] != 'Z') return Iso.Parse(t).UtcTicks;
-        int D(int i, int n)
+    public async Task<IReadOnlyList<LeadTime>> LeadTimesAsync(long workspaceId, CancellationToken ct = default) =>
+        await db.ReadAsync(async c =>
         {
-            var v = 0;
-            for (var k = i; k < i + n; k++) v = v * 10 + (t[k] - '0');
-            return v;
-        }
-        return new DateTime(D(0, 4), D(5, 2), D(8, 2), D(11, 2), D(14, 2), D(17, 2), D(20, 3), DateTimeKind.Utc).Ticks;
-    }
+            // Same predicate as the index's, so the planner can use it.
+            const string Done = "workspace_id = @workspaceId AND done_at IS NOT NULL AND status = 'done'";
+            var counts = (await c.QueryAsync<(string Category, long Items)>(new CommandDefinition(
+                $"SELECT category, COUNT(*) FROM items WHERE {Done} GROUP BY category ORDER BY category", new { workspaceId }, cancellationToken: ct))).ToList();
+            var result = new List<LeadTime>();
+            foreach (var (category, n) in counts.OrderBy(x => x.Category, StringComparer.Ordinal))
+            {
+                async Task<double> RankAsync(double q)
+                {
+                    var rank = Math.Clamp((int)Math.Ceiling(q * n) - 1, 0, (int)n - 1);
+                    var ms = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+                        $"SELECT lead_ms FROM items WHERE {Done} AND category = @category ORDER BY lead_ms LIMIT 1 OFFSET @rank",
+                        new { workspaceId, category, rank }, cancellationToken: ct));
+                    return ms * TimeSpan.TicksPerMillisecond / (double)TimeSpan.TicksPerDay;
+                }
+                result.Add(new LeadTime(category, (int)n, Math.Round(await RankAsync(0.5), 1), Math.Round(await RankAsync(0.9), 1)));
+            }
+            return result;
+        }, ct);
 
     /// <summary>How far items got: every item was proposed; accepted, claimed and done count items at or past that stage.</summary>
     public async Task<IReadOnlyList<FunnelStage>> FunnelAsync(long workspaceId, CancellationToken ct = default)
     {
-        var counts = (await db.ReadAsync(c => c.QueryAsync<(string Status, long Count)>(new CommandDefinition(
-            "SELECT status, COUNT(*) FROM items WHERE workspace_id = @workspaceId GROUP BY status", new { workspaceId }, cancellationToken: ct)), ct))
-            .ToDictionary(r => r.Status, r => r.Count);
+        var counts = await StatusCountsAsync(workspaceId, ct);
         long Of(params string[] s) => s.Sum(x => counts.GetValueOrDefault(x));
         return
         [
@@ -263,8 +264,10 @@ public sealed class DashboardQueries(Database db, ItemStore items, ItemQueries q
         var (counts, latest) = await db.ReadAsync(async c =>
         {
             // Counts from the covering done index; titles only for the latest few hundred, which is what the page lists.
+            // +done_by: otherwise the planner walks every finisher of ix_items_done_by (the board's person filter) and
+            // reads each row, 70 ms at 100k items instead of the quarter's range of the done index.
             var n = (await c.QueryAsync<(string DoneBy, long Done)>(new CommandDefinition("""
-                SELECT done_by, COUNT(*) FROM items WHERE workspace_id = @workspaceId AND done_at >= @from AND +status = 'done' AND done_by IS NOT NULL
+                SELECT done_by, COUNT(*) FROM items WHERE workspace_id = @workspaceId AND done_at >= @from AND +status = 'done' AND +done_by IS NOT NULL
                 GROUP BY done_by ORDER BY COUNT(*) DESC, done_by LIMIT 20
                 """, args, cancellationToken: ct))).ToList();
             var l = (await c.QueryAsync<(string DoneBy, long Number, string Title)>(new CommandDefinition("""
@@ -276,6 +279,12 @@ public sealed class DashboardQueries(Database db, ItemStore items, ItemQueries q
         return counts.Select(x => new Recognition(x.DoneBy, (int)x.Done,
             latest.Where(r => r.DoneBy == x.DoneBy).Take(10).Select(r => $"{ItemRef.Format(r.Number)} {r.Title}").ToList())).ToList();
     }
+
+    /// <summary>Items per status from item_counts (kept by triggers, 0004): a few rows however big the workspace.</summary>
+    private async Task<Dictionary<string, long>> StatusCountsAsync(long workspaceId, CancellationToken ct) =>
+        (await db.ReadAsync(c => c.QueryAsync<(string Status, long Count)>(new CommandDefinition(
+            "SELECT status, SUM(n) FROM item_counts WHERE workspace_id = @workspaceId GROUP BY status HAVING SUM(n) > 0", new { workspaceId }, cancellationToken: ct)), ct))
+            .ToDictionary(r => r.Status, r => r.Count);
 
     private async Task<TimeZoneInfo> ZoneAsync(long workspaceId, CancellationToken ct) =>
         Capacity.Weeks.Zone((await workspaces.GetAsync(workspaceId, ct))?.TimeZone, options.Value.DefaultTimeZone);

@@ -22,7 +22,10 @@ public sealed class Lifecycle(Database db, ItemStore items, CardUpdates cards, W
     private enum Who { Anyone, Maintainer, ClaimerOrMaintainer, AuthorOrMaintainer, Finisher }
 
     public Task<Message> AcceptAsync(Actor a, long number, CancellationToken ct) =>
-        ChangeAsync(a, number, Who.Maintainer, ItemAction.Accept, "accepted", null, (_, _) => Task.CompletedTask, ct);
+        // accepted_at (the dashboard's accepted per week) takes the time the status change just wrote, in its transaction.
+        ChangeAsync(a, number, Who.Maintainer, ItemAction.Accept, "accepted", null, (c, tx) => c.ExecuteAsync(new CommandDefinition(
+            "UPDATE items SET accepted_at = updated_at WHERE workspace_id = @WorkspaceId AND number = @number",
+            new { a.WorkspaceId, number }, tx)), ct);
 
     public Task<Message> DeclineAsync(Actor a, long number, string reason, CancellationToken ct) =>
         ChangeAsync(a, number, Who.Maintainer, ItemAction.Decline, "declined", reason, (c, tx) => c.ExecuteAsync(new CommandDefinition(

@@ -1,6 +1,8 @@
 using Dapper;
 using SpeBot.Core.Capacity;
 using SpeBot.Core.Dashboard;
+using SpeBot.Core.Items;
+using SpeBot.Core.Outbox;
 using SpeBot.Core.Storage;
 using SpeBot.Tests.Support;
 
@@ -83,9 +85,68 @@ public sealed class DashboardQueriesTests : IDisposable
         Assert.Equal(("U9", 1), (r.UserId, r.Done));
     }
 
+    [Fact]
+    public async Task Accepted_per_week_counts_items_accepted_through_the_lifecycle_in_the_week_they_were_accepted()
+    {
+        var lifecycle = new Lifecycle(_t.Db, _t.Items, _t.Cards, _t.Workspaces, new Notices(_t.Outbox), _t.Signal, _t.Clock, _t.Options);
+        Assert.True(await _t.Workspaces.AddMaintainerAsync(_ws, "U9", "U9"));
+        var maintainer = new Actor(SpeBot.Core.Platform.Slack, _ws, "U9", "C1");
+        await _t.Proposals.SubmitAsync(SpeBot.Core.Platform.Slack, new NewItem(_ws, "Old one", "slack", "U1"), "C1", default);
+        await _t.Proposals.SubmitAsync(SpeBot.Core.Platform.Slack, new NewItem(_ws, "New one", "slack", "U1"), "C1", default);
+        await _t.Proposals.SubmitAsync(SpeBot.Core.Platform.Slack, new NewItem(_ws, "Never accepted", "slack", "U1"), "C1", default);
+        await lifecycle.AcceptAsync(maintainer, 1, default);
+        _t.Clock.Advance(TimeSpan.FromDays(7));
+        await lifecycle.AcceptAsync(maintainer, 2, default);
+
+        var flow = await _q.WeeklyFlowAsync(_ws);
+        Assert.Equal((1, 1), (flow[^2].Accepted, flow[^1].Accepted));
+        Assert.Equal(2, flow.Sum(w => w.Accepted));
+        var events = await _t.Db.ReadAsync(c => c.QueryAsync<(long Number, string At)>(
+            "SELECT i.number, e.created_at FROM item_events e JOIN items i ON i.id = e.item_id WHERE e.action = 'accepted' ORDER BY i.number"));
+        var kept = await _t.Db.ReadAsync(c => c.QueryAsync<(long Number, string At)>(
+            "SELECT number, accepted_at FROM items WHERE accepted_at IS NOT NULL ORDER BY number"));
+        Assert.Equal(events.ToList(), kept.ToList());
+    }
+
+    [Fact]
+    public async Task Board_by_person_shows_what_they_proposed_claimed_or_finished_and_nothing_else()
+    {
+        var now = _t.Clock.GetUtcNow();
+        await ItemAsync(1, "cost", "sre", "proposed", now.AddDays(-4), null);                  // author U1
+        await ItemAsync(2, "cost", "sre", "done", now.AddDays(-3), now.AddDays(-1));            // finisher U9
+        var claimed = await ItemAsync(3, "cost", "sre", "in_progress", now.AddDays(-2), null);
+        await _t.Db.WriteAsync((c, tx) => c.ExecuteAsync("UPDATE items SET author_id = 'U2', claimed_by = 'U9' WHERE id = @claimed", new { claimed }, tx));
+        var other = await ItemAsync(4, "cost", "sre", "proposed", now.AddDays(-1), null);
+        await _t.Db.WriteAsync((c, tx) => c.ExecuteAsync("UPDATE items SET author_id = 'U3' WHERE id = @other", new { other }, tx));
+
+        Assert.Equal([3L, 2L], (await _q.BoardAsync(_ws, new BoardFilter(Person: "U9"))).Items.Select(i => i.Item.Number));
+        Assert.Equal([2L, 1L], (await _q.BoardAsync(_ws, new BoardFilter(Person: "U1"))).Items.Select(i => i.Item.Number));
+        Assert.Equal([3L], (await _q.BoardAsync(_ws, new BoardFilter(Status: "in_progress", Person: "U9"))).Items.Select(i => i.Item.Number));
+        Assert.Empty((await _q.BoardAsync(_ws, new BoardFilter(Person: "U404"))).Items);
+    }
+
+    [Fact]
+    public async Task Open_by_category_and_board_counts_follow_status_changes()
+    {
+        var now = _t.Clock.GetUtcNow();
+        var first = await ItemAsync(1, "cost", "sre", "proposed", now.AddDays(-4), null);
+        await ItemAsync(2, "cost", "sre", "accepted", now.AddDays(-3), null);
+        await ItemAsync(3, "security", "sre", "in_progress", now.AddDays(-2), null);
+        await _t.Db.WriteAsync((c, tx) => c.ExecuteAsync("UPDATE items SET status = 'declined' WHERE id = @first", new { first }, tx));
+
+        Assert.Equal([("cost", 1), ("security", 1)], (await _q.OpenByCategoryAsync(_ws)).Select(x => (x.Category, x.Open)));
+        var counts = (await _q.BoardAsync(_ws, new BoardFilter())).CountsByStatus;
+        Assert.Equal([("accepted", 1L), ("declined", 1L), ("in_progress", 1L)], counts.OrderBy(x => x.Key, StringComparer.Ordinal).Select(x => (x.Key, x.Value)));
+    }
+
     [Theory]
-    [InlineData("2026-11-02T09:00:00.000Z")]
-    [InlineData("2024-02-29T23:59:59.999Z")]
-    public void Fast_ticks_read_stored_times_as_the_general_parser_does(string t) =>
-        Assert.Equal(Iso.Parse(t).UtcTicks, DashboardQueries.FastTicks(t));
+    [InlineData("2026-11-02T09:00:00.000Z", "2026-11-02T09:00:00.001Z", 1L)]
+    [InlineData("2024-02-28T23:59:59.999Z", "2024-03-01T00:00:00.000Z", 86_400_001L)]
+    [InlineData("2026-01-01T00:00:00.000Z", "2026-12-31T23:59:59.999Z", 31_535_999_999L)]
+    public async Task Lead_time_column_is_the_exact_milliseconds_between_the_stored_times(string created, string done, long ms)
+    {
+        var id = await ItemAsync(1, "cost", "sre", "done", Iso.Parse(created), Iso.Parse(done));
+        Assert.Equal((Iso.Parse(done) - Iso.Parse(created)).Ticks / TimeSpan.TicksPerMillisecond, ms);
+        Assert.Equal(ms, await _t.Db.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT lead_ms FROM items WHERE id = @id", new { id })));
+    }
 }

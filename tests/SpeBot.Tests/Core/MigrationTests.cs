@@ -110,6 +110,35 @@ public sealed class MigrationTests : IDisposable
     }
 
     [Fact]
+    public async Task Migration7KeepsWhenEachItemWasLastAcceptedFromItsEvents()
+    {
+        // A database as version 4 left it: accepted items known only by their events.
+        await using (var c = await _db.OpenAsync())
+        {
+            await c.ExecuteAsync("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+            foreach (var (version, name, sql) in Migrator.Embedded().Where(m => m.Version <= 4))
+            {
+                await c.ExecuteAsync(sql);
+                await c.ExecuteAsync("INSERT INTO schema_migrations VALUES (@version, @name, 'x')", new { version, name });
+            }
+            await c.ExecuteAsync("""
+                INSERT INTO workspaces (id, platform, external_id, created_at, updated_at) VALUES (1, 'slack', 'T1', 'x', 'x');
+                INSERT INTO items (id, workspace_id, number, title, category, status, author_platform, author_id, created_at, updated_at) VALUES
+                  (1, 1, 1, 'a', 'security', 'accepted', 'slack', 'U1', 'x', 'x'),
+                  (2, 1, 2, 'b', 'security', 'proposed', 'slack', 'U1', 'x', 'x');
+                INSERT INTO item_events (item_id, actor_id, action, platform, created_at) VALUES
+                  (1, 'U9', 'accepted', 'slack', '2026-10-01T00:00:00.000Z'), (1, 'U9', 'reopened', 'slack', '2026-10-02T00:00:00.000Z'),
+                  (1, 'U9', 'accepted', 'slack', '2026-10-03T00:00:00.000Z'), (2, 'U1', 'voted', 'slack', '2026-10-04T00:00:00.000Z');
+                """);
+        }
+
+        await _migrator.MigrateAsync();
+
+        await using var read = await _db.OpenAsync();
+        Assert.Equal(["2026-10-03T00:00:00.000Z", null], await read.QueryAsync<string?>("SELECT accepted_at FROM items ORDER BY id"));
+    }
+
+    [Fact]
     public async Task ConnectionsUseWalJournalAndEnforceForeignKeys()
     {
         await _migrator.MigrateAsync();
