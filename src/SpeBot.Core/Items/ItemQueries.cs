@@ -49,8 +49,7 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
             }
             else
             {
-                total = await c.ExecuteScalarAsync<int>(new CommandDefinition(
-                    $"SELECT COUNT(*) FROM items i {PersonWhere(inList, categoryTerm)}", args, cancellationToken: ct));
+                total = await c.ExecuteScalarAsync<int>(new CommandDefinition(PersonCount(inList, categoryTerm), args, cancellationToken: ct));
             }
             if (total == 0) return new Page([], 0, 1, 0);
             var pages = (total + pageSize - 1) / pageSize;
@@ -77,7 +76,18 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
             }
             else
             {
-                sql = $"SELECT i.* FROM items i {PersonWhere(inList, categoryTerm)} ORDER BY i.number DESC LIMIT @take OFFSET @skip";
+                // The same for a person: one run per person column and status on the person indexes (workspace, person,
+                // status, number), each cut at the end of the page; UNION drops an item that is both theirs and claimed.
+                var runs = PersonColumns.SelectMany(p => statuses.Select(s => (p, s))).Select((r, k) => $"""
+                    SELECT * FROM (SELECT i.number, i.id FROM items i
+                                   WHERE i.workspace_id = @workspaceId AND i.{r.p} = @userId AND i.status = '{r.s}'{categoryTerm}
+                                   ORDER BY i.number DESC LIMIT @upTo) AS p{k}
+                    """);
+                sql = $"""
+                    {ItemStore.Select} WHERE i.id IN (
+                      SELECT id FROM ({string.Join("\nUNION\n", runs)}) AS runs ORDER BY number DESC LIMIT @take OFFSET @skip)
+                    ORDER BY i.number DESC
+                    """;
             }
             var rows = await c.QueryAsync<Item>(new CommandDefinition(sql, args, cancellationToken: ct));
             return new Page(rows.Select(View).ToList(), total, page, pages);
@@ -85,18 +95,15 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
     }
 
     /// <summary>
-    /// A person's items as a union of three index lookups, so the cost is their items, not the backlog (written as an
-    /// OR, the planner walked a whole status instead).
+    /// How many of a person's items a list holds: a union of three person-index lookups (written as an OR, the planner
+    /// walked a whole status instead). Without a category it reads the indexes alone.
     /// </summary>
-    private static string PersonWhere(string inList, string categoryTerm) => $"""
-        WHERE i.id IN ({PersonIds}) AND i.status IN {inList}{categoryTerm}
-        """;
+    private static string PersonCount(string inList, string categoryTerm) =>
+        "SELECT COUNT(*) FROM (" + string.Join("\nUNION\n", PersonColumns.Select(p => $"""
+            SELECT i.id FROM items i WHERE i.workspace_id = @workspaceId AND i.{p} = @userId AND i.status IN {inList}{categoryTerm}
+            """)) + ")";
 
-    private const string PersonIds = """
-        SELECT id FROM items WHERE workspace_id = @workspaceId AND author_id = @userId
-        UNION SELECT id FROM items WHERE workspace_id = @workspaceId AND claimed_by = @userId
-        UNION SELECT id FROM items WHERE workspace_id = @workspaceId AND source_author_id = @userId
-        """;
+    private static readonly string[] PersonColumns = ["author_id", "claimed_by", "source_author_id"];
 
     /// <summary>
     /// Open items by score, highest first; ties go to the older item. The score is base × age factor, and the age
@@ -171,17 +178,26 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
         return rows.Select(View).ToList();
     }
 
+    /// <summary>
+    /// The person's open items: the newest 200 they proposed and the newest 200 they claimed, each read per open status
+    /// from the person indexes only as far as 200, so the cost is what is shown, not how many items they ever had.
+    /// </summary>
     public async Task<(IReadOnlyList<ItemView> Proposed, IReadOnlyList<ItemView> Claimed)> MineAsync(long workspaceId, string userId, CancellationToken ct = default)
     {
+        var runs = new[] { "author_id", "claimed_by" }.SelectMany(p => OpenStatuses.Select(s => (p, s))).Select((r, k) => $"""
+            SELECT * FROM (SELECT id FROM items WHERE workspace_id = @workspaceId AND {r.p} = @userId AND status = '{r.s}'
+                           ORDER BY number DESC LIMIT {MaxMine}) AS m{k}
+            """);
         var rows = (await db.ReadAsync(c => c.QueryAsync<Item>(new CommandDefinition($"""
             {ItemStore.Select}
-            WHERE i.id IN (SELECT id FROM items WHERE workspace_id = @workspaceId AND author_id = @userId
-                           UNION SELECT id FROM items WHERE workspace_id = @workspaceId AND claimed_by = @userId)
-            ORDER BY i.number DESC LIMIT 200
+            WHERE i.id IN ({string.Join("\nUNION ALL\n", runs)})
+            ORDER BY i.number DESC
             """, new { workspaceId, userId }, cancellationToken: ct)), ct)).Select(View).ToList();
-        return (rows.Where(v => v.Item.AuthorId == userId && ItemLifecycle.IsOpen(v.Item.State)).ToList(),
-                rows.Where(v => v.Item.ClaimedBy == userId && ItemLifecycle.IsOpen(v.Item.State)).ToList());
+        return (rows.Where(v => v.Item.AuthorId == userId).Take(MaxMine).ToList(),
+                rows.Where(v => v.Item.ClaimedBy == userId).Take(MaxMine).ToList());
     }
+
+    private const int MaxMine = 200;
 
     public ItemView View(Item item) => new(item, Scoring.Score(item, options.Value.Score, clock.GetUtcNow()));
 }

@@ -1,6 +1,8 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using SpeBot.Core.Storage;
 
 namespace SpeBot.Core.Items;
@@ -17,13 +19,32 @@ public static class ScoreIndex
     public static async Task AddVotesAsync(DbConnection c, DbTransaction tx, long itemId, long delta, ScoreWeights w, CancellationToken ct)
     {
         if (delta == 0) return;
-        // Both statements stay prepared on the writer connection; the base is computed here, not in SQL, so it is
-        // exactly the value Scoring computes (SQL has no portable pow across SQLite builds).
-        var rows = await c.RowsAsync(tx, "UPDATE items SET votes = votes + @delta WHERE id = @id RETURNING votes, impact, effort", ct,
-            ("@delta", delta), ("@id", itemId));
-        if (rows is not [var row]) return;
-        await c.RunAsync(tx, "UPDATE items SET base_score = @base WHERE id = @id", ct,
-            ("@base", Scoring.Base((long)row[0]!, (int?)(long?)row[1], (int?)(long?)row[2], w)), ("@id", itemId));
+        // One statement, prepared once on the writer connection: the count and the base change in one row write (two
+        // statements, the first with RETURNING, cost the writer about one more statement per vote). The base comes from
+        // Scoring.Base itself, registered as a SQL function, so it is exactly the value every other path stores (SQL's
+        // own pow is not in every SQLite build). In SET, votes is the old value, hence votes + @delta twice.
+        RegisterBaseFunction(c);
+        await c.RunAsync(tx, $"""
+            UPDATE items SET votes = votes + @delta,
+                             base_score = {BaseFunction}(votes + @delta, impact, effort, @wv, @wi, @we)
+            WHERE id = @id
+            """, ct, ("@delta", delta), ("@wv", w.Votes), ("@wi", w.Impact), ("@we", w.Effort), ("@id", itemId));
+    }
+
+    private const string BaseFunction = "spebot_base_score";
+    private static readonly ConditionalWeakTable<DbConnection, object> Registered = new();
+
+    /// <summary>
+    /// Registers <see cref="Scoring.Base"/> as a deterministic SQL function on this connection, once (the weights are
+    /// arguments, so one registration serves any configuration).
+    /// </summary>
+    private static void RegisterBaseFunction(DbConnection c)
+    {
+        if (Registered.TryGetValue(c, out _)) return;
+        var sqlite = c as SqliteConnection ?? throw new NotSupportedException($"The base score function is SQLite's; {c.GetType().Name} is not a SQLite connection.");
+        sqlite.CreateFunction(BaseFunction, (long votes, long? impact, long? effort, double wv, double wi, double we) =>
+            Scoring.Base(votes, (int?)impact, (int?)effort, wv, wi, we), isDeterministic: true);
+        Registered.AddOrUpdate(c, BaseFunction);
     }
 
     public static string Basis(ScoreWeights w) =>

@@ -13,8 +13,11 @@ public static class Scoring
         Math.Round(Base(item.Votes, item.Impact, item.Effort, w) * AgeFactor(item.CreatedAt, w, now), 2);
 
     /// <summary>The time-free part: (1 + votes)^Wv × (impact/3)^Wi ÷ (effort/3)^We.</summary>
-    public static double Base(long votes, int? impact, int? effort, ScoreWeights w) =>
-        Math.Pow(1 + votes, w.Votes) * Math.Pow((impact ?? 3) / 3.0, w.Impact) / Math.Pow((effort ?? 3) / 3.0, w.Effort);
+    public static double Base(long votes, int? impact, int? effort, ScoreWeights w) => Base(votes, impact, effort, w.Votes, w.Impact, w.Effort);
+
+    /// <summary>The same, with the weights apart (the vote path's SQL function passes them as arguments).</summary>
+    public static double Base(long votes, int? impact, int? effort, double wVotes, double wImpact, double wEffort) =>
+        Math.Pow(1 + votes, wVotes) * Math.Pow((impact ?? 3) / 3.0, wImpact) / Math.Pow((effort ?? 3) / 3.0, wEffort);
 
     public static double AgeFactor(DateTimeOffset createdAt, ScoreWeights w, DateTimeOffset now) =>
         1 + w.AgePerWeek * Math.Clamp((now - createdAt).TotalDays / 7.0, 0, Math.Max(0, w.AgeCapWeeks));

@@ -24,7 +24,11 @@ public sealed class ListPagingTests
         var actor = new Actor(Platform.Slack, ws.Id, "UMAINT", "C1");
         for (var i = 0; i < 90; i++)
         {
-            var item = await seed.ItemAsync(ws.Id, $"Item {i}", category: categories[rng.Next(3)], author: people[rng.Next(4)]);
+            // One in four is captured from someone's message: their list holds it too (ix_items_source_author).
+            var item = i % 4 == 0
+                ? (await t.Db.WriteAsync((c, tx) => t.Items.CreateAsync(c, tx, new NewItem(ws.Id, $"Item {i}", "slack", people[rng.Next(4)],
+                    categories[rng.Next(3)], Source: new SpeBot.Core.Commands.SourceMessage("CSRC", $"m{i}", people[rng.Next(4)], null, null)), default))).Item
+                : await seed.ItemAsync(ws.Id, $"Item {i}", category: categories[rng.Next(3)], author: people[rng.Next(4)]);
             await seed.ItemAsync(other.Id, $"Other workspace {i}");   // never listed
             switch (rng.Next(6))
             {

@@ -20,10 +20,11 @@ CREATE INDEX ix_items_open_score ON items (workspace_id, base_score DESC, number
 -- list: one status at a time, newest first (replaces ix_items_status, its prefix).
 DROP INDEX ix_items_status;
 CREATE INDEX ix_items_status_number ON items (workspace_id, status, number);
--- list @person and mine: a person's items, whatever the backlog.
-CREATE INDEX ix_items_author ON items (workspace_id, author_id);
-CREATE INDEX ix_items_claimed ON items (workspace_id, claimed_by) WHERE claimed_by IS NOT NULL;
-CREATE INDEX ix_items_source_author ON items (workspace_id, source_author_id) WHERE source_author_id IS NOT NULL;
+-- list @person and mine: a person's items of one status, newest first, so a page reads only as far as the page
+-- (ItemQueries.PageAsync) and counting them reads these indexes alone, not the item rows.
+CREATE INDEX ix_items_author ON items (workspace_id, author_id, status, number);
+CREATE INDEX ix_items_claimed ON items (workspace_id, claimed_by, status, number) WHERE claimed_by IS NOT NULL;
+CREATE INDEX ix_items_source_author ON items (workspace_id, source_author_id, status, number) WHERE source_author_id IS NOT NULL;
 -- digest: new and done in the window; open items touched recently (stuck = open minus these).
 CREATE INDEX ix_items_created ON items (workspace_id, created_at);
 CREATE INDEX ix_items_done ON items (workspace_id, done_at) WHERE done_at IS NOT NULL;
