@@ -103,7 +103,7 @@ public static class AdminCommandLine
     {
         var total = await letters.CountAsync(dead, null, ct);
         var rows = await letters.ListAsync(dead, null, 50, ct);
-        stdout.WriteLine($"{total} {(dead ? "dead" : "pending")} outbox rows{(total > rows.Count ? $", newest {rows.Count} shown" : "")}.");
+        stdout.WriteLine($"{total} {(dead ? "dead" : "pending")} outbox {(total == 1 ? "row" : "rows")}{(total > rows.Count ? $", newest {rows.Count} shown" : "")}.");
         if (rows.Count == 0) return 0;
         stdout.WriteLine("id\tplatform\tworkspace\tchannel\tkind\tattempts\tcreated\tnext attempt\tlast error");
         foreach (var r in rows)

@@ -19,7 +19,7 @@ public sealed class AdminCommandLineTests : SlackHost
         var run = await RunAsync("outbox", "list");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("1 pending outbox rows.", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("1 pending outbox row.", run.Stdout, StringComparison.Ordinal);
         Assert.Contains($"{id}\tslack\t", run.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("Secret plans", run.Stdout, StringComparison.Ordinal);
     }
@@ -33,7 +33,7 @@ public sealed class AdminCommandLineTests : SlackHost
         var run = await RunAsync("outbox", "list", "--dead");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("1 dead outbox rows.", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("1 dead outbox row.", run.Stdout, StringComparison.Ordinal);
         Assert.Contains($"{id}\tslack\t", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("channel_not_found", run.Stdout, StringComparison.Ordinal);
     }

@@ -83,14 +83,8 @@ public sealed class MigrationTests : IDisposable
     public async Task Migration4BackfillsVoteCountsAndItemCountsOfExistingRows()
     {
         // A database as version 3 left it: items with votes, counted nowhere.
-        await using (var c = await _db.OpenAsync())
+        await using (var c = await SchemaAtAsync(3))
         {
-            await c.ExecuteAsync("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
-            foreach (var (version, name, sql) in Migrator.Embedded().Where(m => m.Version <= 3))
-            {
-                await c.ExecuteAsync(sql);
-                await c.ExecuteAsync("INSERT INTO schema_migrations VALUES (@version, @name, 'x')", new { version, name });
-            }
             await c.ExecuteAsync("""
                 INSERT INTO workspaces (id, platform, external_id, created_at, updated_at) VALUES (1, 'slack', 'T1', 'x', 'x');
                 INSERT INTO items (id, workspace_id, number, title, category, status, author_platform, author_id, created_at, updated_at) VALUES
@@ -113,14 +107,8 @@ public sealed class MigrationTests : IDisposable
     public async Task Migration7KeepsWhenEachItemWasLastAcceptedFromItsEvents()
     {
         // A database as version 4 left it: accepted items known only by their events.
-        await using (var c = await _db.OpenAsync())
+        await using (var c = await SchemaAtAsync(4))
         {
-            await c.ExecuteAsync("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
-            foreach (var (version, name, sql) in Migrator.Embedded().Where(m => m.Version <= 4))
-            {
-                await c.ExecuteAsync(sql);
-                await c.ExecuteAsync("INSERT INTO schema_migrations VALUES (@version, @name, 'x')", new { version, name });
-            }
             await c.ExecuteAsync("""
                 INSERT INTO workspaces (id, platform, external_id, created_at, updated_at) VALUES (1, 'slack', 'T1', 'x', 'x');
                 INSERT INTO items (id, workspace_id, number, title, category, status, author_platform, author_id, created_at, updated_at) VALUES
@@ -219,4 +207,18 @@ public sealed class MigrationTests : IDisposable
         var rows = await c.QueryAsync<(long, string, string)>("SELECT version, name, applied_at FROM schema_migrations ORDER BY version");
         return rows.Select(r => new MigrationRow(r.Item1, r.Item2, r.Item3)).ToList();
     }
+
+    /// <summary>A database as an older SpeBot left it: the migrations up to <paramref name="version"/>, recorded as applied.</summary>
+    private async Task<System.Data.Common.DbConnection> SchemaAtAsync(int version)
+    {
+        var c = await _db.OpenAsync();
+        await c.ExecuteAsync("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+        foreach (var (v, name, sql) in Migrator.Embedded().Where(m => m.Version <= version))
+        {
+            await c.ExecuteAsync(sql);
+            await c.ExecuteAsync("INSERT INTO schema_migrations VALUES (@v, @name, 'x')", new { v, name });
+        }
+        return c;
+    }
+
 }
