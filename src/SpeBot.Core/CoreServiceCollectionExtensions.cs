@@ -42,6 +42,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Events.Inbox>();
         services.AddOptions<ScheduleOptions>().BindConfigurationReplacingLists(ScheduleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ScheduleStore>();
+        services.AddSingleton<JobRuns>();
         services.AddSingleton<ScheduleSeeder>();
         services.AddSingleton<ScheduleRunner>();
         services.TryAddSingleton<IScheduleSync, NoScheduleSync>();

@@ -98,6 +98,16 @@ public sealed class OutboxRow
     public string? TraceParent { get; init; }
     /// <summary>pending, sent or dead; filled by lookups, not by claims (claimed rows are pending).</summary>
     public string Status { get; init; } = "pending";
+    /// <summary>
+    /// The lease a claim took (the row's locked_until), null on a row not claimed. It is the claim's fencing token: a lease
+    /// taken over after it expired ends later, so the outcome of a send is written only while the row still holds it.
+    /// </summary>
+    public string? LockedUntil { get; init; }
+    /// <summary>
+    /// When the post may start, set by a claim that paces the channel in the database (PostgreSQL, several instances);
+    /// null when the dispatcher paces it in memory (SQLite, one process).
+    /// </summary>
+    public DateTimeOffset? StartAt { get; set; }
 
     public OutboundBody Parsed() => OutboundBody.Parse(Body);
 }

@@ -36,10 +36,22 @@ public sealed class ScheduleStore(Database db, TimeProvider clock)
             "UPDATE schedules SET enabled = 0, updated_at = @now WHERE id = @id AND workspace_id = @workspaceId AND enabled = 1",
             new { id, workspaceId, now = Iso.Of(clock.GetUtcNow()) }, tx, cancellationToken: ct)), ct) > 0;
 
-    /// <summary>Makes the config rows match the configuration: same (workspace, kind, channel) updates, new inserts, gone disables.</summary>
+    /// <summary>
+    /// PostgreSQL advisory lock key that serialises seeding (class 0x53504502, SpeBot's instance-coordination keys beside
+    /// <see cref="AdvisoryLocks"/>'s).
+    /// </summary>
+    public const long SeedLock = 0x5350_4502_0000_0001;
+
+    /// <summary>
+    /// Makes the config rows match the configuration: same (workspace, kind, channel) updates, new inserts, gone disables.
+    /// Instances that start together seed one after the other (on SQLite the single writer does that), or both would
+    /// find no row, both insert one, and every configured digest would then post twice.
+    /// </summary>
     public Task SeedAsync(IReadOnlyList<(long WorkspaceId, string Kind, string ChannelId, Cron Cron, string Zone)> wanted, CancellationToken ct = default) =>
         db.WriteAsync(async (c, tx) =>
         {
+            if (db.Provider == StorageProvider.Postgres)
+                await c.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = SeedLock }, tx, cancellationToken: ct));
             var now = Iso.Of(clock.GetUtcNow());
             var keep = new List<long>();
             foreach (var w in wanted)

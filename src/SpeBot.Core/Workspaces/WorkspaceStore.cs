@@ -8,10 +8,13 @@ namespace SpeBot.Core.Workspaces;
 
 public sealed class WorkspaceStore(Database db, TimeProvider clock, IOptions<SpeBotOptions> options)
 {
-    // Every command and event needs the workspace and the reader's locale; both change only through this store, so
-    // they are kept in memory and a request pays no read for them. Entries expire, so another instance's change
-    // (several instances on one PostgreSQL) shows within a minute.
-    private static readonly TimeSpan Fresh = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// How long a workspace (name, locale, time zone) and a reader's locale are served from memory. Every command and
+    /// event needs both and they change only through this store, so a request pays no read for them; this process's own
+    /// changes show at once, another instance's (several instances on one PostgreSQL) within this time. At most one read
+    /// per workspace and reader per 5 s is nothing next to the writes a request makes.
+    /// </summary>
+    public static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(5);
     private const int MaxUsers = 50_000;
     private readonly ConcurrentDictionary<(string, string), (Workspace Workspace, DateTimeOffset Until)> _workspaces = new();
     private readonly ConcurrentDictionary<(long, string), (string? Locale, DateTimeOffset Until)> _userLocales = new();
@@ -34,7 +37,7 @@ public sealed class WorkspaceStore(Database db, TimeProvider clock, IOptions<Spe
             found = await c.QuerySingleAsync<Workspace>(new CommandDefinition(
                 SelectByExternal, new { platform = key.Item1, externalId }, cancellationToken: ct));
         }
-        _workspaces[key] = (found, now + Fresh);
+        _workspaces[key] = (found, now + CacheTtl);
         return found;
     }
 
@@ -62,7 +65,7 @@ public sealed class WorkspaceStore(Database db, TimeProvider clock, IOptions<Spe
             RememberUser(created.Id, userId, null, now);
             return (created, ChannelLocale(created, hint));
         }
-        _workspaces[(platform.Wire(), externalId)] = (row.Workspace, now + Fresh);
+        _workspaces[(platform.Wire(), externalId)] = (row.Workspace, now + CacheTtl);
         RememberUser(row.Workspace.Id, userId, row.UserLocale, now);
         return (row.Workspace, MessageCatalog.Normalize(row.UserLocale) ?? ChannelLocale(row.Workspace, hint));
     }
@@ -71,7 +74,7 @@ public sealed class WorkspaceStore(Database db, TimeProvider clock, IOptions<Spe
     {
         // A bound, not an eviction policy: people are few per workspace, and a cleared cache only costs one read each.
         if (_userLocales.Count >= MaxUsers) _userLocales.Clear();
-        _userLocales[(workspaceId, userId)] = (locale, now + Fresh);
+        _userLocales[(workspaceId, userId)] = (locale, now + CacheTtl);
     }
 
     private const string Columns = "id AS Id, platform AS Platform, external_id AS ExternalId, name AS Name, locale AS Locale, time_zone AS TimeZone";

@@ -2,18 +2,21 @@ using Microsoft.Extensions.Options;
 using SpeBot.Core;
 using SpeBot.Core.Items;
 using SpeBot.Core.Outbox;
+using SpeBot.Core.Schedules;
 
 namespace SpeBot.Host.Jobs;
 
 /// <summary>
 /// Hourly housekeeping: releases claims with no update for SpeBot:ClaimExpiryDays (telling each claimer) and
 /// prunes sent outbox rows and processed event ids older than their Retention settings, so the tables stay small.
+/// Every instance runs the timer; the one that claims the hour in job_runs does the work.
 /// </summary>
-internal sealed partial class ClaimExpiryJob(Lifecycle lifecycle, OutboxStore outbox, TimeProvider clock, IOptions<SpeBotOptions> options,
+internal sealed partial class ClaimExpiryJob(Lifecycle lifecycle, OutboxStore outbox, JobRuns runs, TimeProvider clock, IOptions<SpeBotOptions> options,
                                              IOptions<RetentionOptions> retention, ILogger<ClaimExpiryJob> log)
     : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+    public const string JobName = "claim_expiry";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -22,6 +25,11 @@ internal sealed partial class ClaimExpiryJob(Lifecycle lifecycle, OutboxStore ou
         {
             try
             {
+                if (!await runs.ClaimAsync(JobName, Interval, stoppingToken))
+                {
+                    LogAlreadyRun();
+                    continue;
+                }
                 var released = await lifecycle.ExpireClaimsAsync(TimeSpan.FromDays(options.Value.ClaimExpiryDays), stoppingToken);
                 if (released > 0) LogReleased(released);
                 var keep = retention.Value;
@@ -34,6 +42,9 @@ internal sealed partial class ClaimExpiryJob(Lifecycle lifecycle, OutboxStore ou
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Housekeeping for this hour already ran (another instance, or before a restart)")]
+    private partial void LogAlreadyRun();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Released {Count} stale claims")]
     private partial void LogReleased(int count);

@@ -24,6 +24,11 @@ internal sealed partial class OutboxDispatcher(
     ILogger<OutboxDispatcher> log) : BackgroundService
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// A send starts only while at least this much of its lease is left: after the lease ends another instance may take
+    /// the row over, and a post that began late would then go twice. Slack and Bot Framework answer well within it.
+    /// </summary>
+    internal static readonly TimeSpan LeaseLeftToSend = TimeSpan.FromSeconds(20);
     private readonly Dictionary<Platform, IChatSender> _senders = senders.ToDictionary(s => s.Platform);
     private readonly ChannelPacing _pacing = new();
     private readonly Counter<long> _sent = meters.Create("SpeBot").CreateCounter<long>("spebot.outbox.sent");
@@ -96,6 +101,12 @@ internal sealed partial class OutboxDispatcher(
             else
             {
                 await WaitForChannelAsync(row, ct);
+                if (row.LockedUntil is { } lease && Iso.Parse(lease) - clock.GetUtcNow() < LeaseLeftToSend)
+                {
+                    // Held up too long (a stalled process): the row goes to whichever claim takes it when the lease ends.
+                    LogLeaseTooShort(row.Id, row.Kind);
+                    return;
+                }
                 result = await sender.SendAsync(row, ct);
             }
         }
@@ -117,7 +128,7 @@ internal sealed partial class OutboxDispatcher(
             case SendResult.Sent sent:
                 await db.WriteAsync(async (c, tx) =>
                 {
-                    await outbox.MarkSentAsync(c, tx, row, sent.ExternalId, ct);
+                    await outbox.MarkSentAsync(c, tx, row, sent.ExternalId, ct, TimeSpan.FromMilliseconds(o.ChannelIntervalMs));
                     if (sent.Map is not null) await posted.RecordAsync(c, tx, sent.Map, ct);
                     return 0;
                 }, ct);
@@ -125,7 +136,7 @@ internal sealed partial class OutboxDispatcher(
                 break;
             case SendResult.RateLimited limited:
                 Pause(row, now + limited.RetryAfter);
-                await outbox.RescheduleAsync(row, now + limited.RetryAfter, "rate limited", countAttempt: false, ct);
+                await outbox.RescheduleAsync(row, now + limited.RetryAfter, "rate limited", countAttempt: false, ct, channelFreeAt: now + limited.RetryAfter);
                 LogRateLimited(row.Id, row.Kind, limited.RetryAfter.TotalSeconds);
                 break;
             case SendResult.Deferred deferred:
@@ -163,18 +174,26 @@ internal sealed partial class OutboxDispatcher(
     {
         var o = options.Value;
         var now = clock.GetUtcNow();
-        var wait = _pacing.Reserve((row.Platform, row.ChannelId), now, TimeSpan.FromMilliseconds(o.ChannelIntervalMs));
+        // A claim that paced the channel in the database (several instances) says when; one process paces it here.
+        var wait = row.StartAt is { } start ? start - now
+            : _pacing.Reserve((row.Platform, row.ChannelId), now, TimeSpan.FromMilliseconds(o.ChannelIntervalMs));
         // Teams also limits each tenant; its slot is taken from when the channel allows, so neither limit is exceeded.
         if (row.Platform == Platform.Teams.Wire() && o.TeamsTenantIntervalMs > 0)
             wait = _pacing.Reserve(("teams-tenant", row.WorkspaceId.ToString(CultureInfo.InvariantCulture)), now,
                 TimeSpan.FromMilliseconds(o.TeamsTenantIntervalMs), notBefore: now + wait);
         if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, ct);
+        // The database's start time is a promise to every instance: a timer may fire up to a tick early, so make sure.
+        for (var late = row.StartAt - clock.GetUtcNow(); late > TimeSpan.Zero; late = row.StartAt - clock.GetUtcNow())
+            await Task.Delay(late.Value + TimeSpan.FromMilliseconds(1), clock, ct);
     }
 
     private void Pause(OutboxRow row, DateTimeOffset until) => _pacing.Pause((row.Platform, row.ChannelId), until, clock.GetUtcNow());
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox claim failed; will poll again")]
     private partial void LogClaimFailed(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox row {Id} ({Kind}) not sent: too little of its lease was left; it goes again when the lease ends")]
+    private partial void LogLeaseTooShort(long id, string kind);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox row {Id} ({Kind}) rate limited; retrying in {Seconds:0.#} s")]
     private partial void LogRateLimited(long id, string kind, double seconds);
