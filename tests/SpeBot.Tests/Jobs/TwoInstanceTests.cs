@@ -217,7 +217,8 @@ public sealed partial class TwoInstanceTests : IAsyncLifetime
         Assert.Equal(3, leased.Count);
 
         // Instance B, on a clock of its own: nothing moves until A's leases have ended.
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        // A whole second: stored times have milliseconds, and a start rounded up into a frozen clock's future never comes.
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1));
         var slack = await SlackAsync();
         var b = Host(slack, new() { ["Outbox:ClaimGapMs"] = "0" }, s => s.AddSingleton<TimeProvider>(clock));
         b.CreateClient();
