@@ -1,7 +1,9 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using Moq;
 using Npgsql;
 using SpeBot.Core;
 using SpeBot.Core.Schedules;
@@ -260,6 +262,36 @@ public sealed partial class TwoInstanceTests : IAsyncLifetime
 
         Assert.Equal(1, Scalar<long>("SELECT COUNT(*) FROM votes WHERE item_id = @ItemId", new { card.ItemId }));
         Assert.Equal(1, Scalar<long>("SELECT COUNT(*) FROM item_events WHERE action = 'voted'"));
+    }
+
+    [PostgresFact]
+    public async Task ATeamsActivityRedeliveredToTheOtherInstanceAtTheSameTimeIsAppliedOnce()
+    {
+        await using var bot = await BotFrameworkIdentity.StartAsync();
+        var tokens = new Mock<SpeBot.Host.Teams.IBotTokenSource>();
+        tokens.Setup(t => t.GetTokenAsync(It.IsAny<bool>(), It.IsAny<CancellationToken>())).ReturnsAsync("outbound-test-token");
+        var settings = new Dictionary<string, string?>
+        {
+            ["Teams:AppId"] = BotFrameworkIdentity.AppId, ["Teams:AppPassword"] = "not-a-real-secret",
+            ["Teams:TenantId"] = BotFrameworkIdentity.TenantId, ["Teams:OpenIdMetadataUrl"] = bot.MetadataUrl,
+            ["Teams:AllowedServiceUrls:0"] = bot.ServiceUrl,
+        };
+        var clients = Enumerable.Range(0, 2).Select(_ =>
+        {
+            var factory = new SpeBotFactory(null, PostgresHosts.Settings(_db, settings),
+                s => s.Replace(ServiceDescriptor.Singleton(tokens.Object)));
+            _owned.Add(factory);
+            return factory.CreateClient();
+        }).ToList();
+        var activity = ActivityBuilder.ChannelMention(bot.ServiceUrl, "propose Rotate the TLS keys", "1700000000777");
+
+        var responses = await Task.WhenAll(clients.Select(c => c.SendAsync(ActivityBuilder.Request(activity.DeepClone(), bot.Token()))));
+
+        Assert.All(responses, r => Assert.Equal(System.Net.HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(1, Scalar<long>("SELECT COUNT(*) FROM items"));
+        Assert.Equal(1, Scalar<long>("SELECT COUNT(*) FROM inbox WHERE platform = 'teams'"));
+        await SpeBotFactory.WaitUntilAsync(() => Scalar<long>("SELECT COUNT(*) FROM outbox WHERE status = 'sent'") >= 2, what: "card and reply");
+        Assert.Equal(1, Scalar<long>("SELECT COUNT(*) FROM outbox WHERE kind = 'item_card'"));
     }
 
     [PostgresFact]
