@@ -11,6 +11,9 @@ namespace SpeBot.Core.Outbox;
 /// </summary>
 public sealed partial class OutboxStore(Database db, TimeProvider clock)
 {
+    // This store's dialect difference (Storage/Dialect.cs): how a list parameter is matched.
+    private readonly string _inCandidates = db.Provider.In("candidates");
+
     public async Task EnqueueAsync(DbConnection c, DbTransaction tx, OutboundMessage m, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -67,7 +70,7 @@ public sealed partial class OutboxStore(Database db, TimeProvider clock)
         if (candidates.Count == 0) return [];
         return (await db.WriteAsync((c, tx) => c.QueryAsync<OutboxRow>(new CommandDefinition($"""
             UPDATE outbox SET locked_until = @lease
-            WHERE id IN @candidates AND status = 'pending' AND (locked_until IS NULL OR locked_until <= @now)
+            WHERE id {_inCandidates} AND status = 'pending' AND (locked_until IS NULL OR locked_until <= @now)
             RETURNING {ClaimedColumns}
             """, new { args.now, args.lease, candidates }, tx, cancellationToken: ct)), ct)).OrderBy(r => r.Id).ToList();
     }

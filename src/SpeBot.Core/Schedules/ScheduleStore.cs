@@ -7,6 +7,9 @@ namespace SpeBot.Core.Schedules;
 /// <summary>The <c>schedules</c> table and the once-only claims in <c>schedule_runs</c>.</summary>
 public sealed class ScheduleStore(Database db, TimeProvider clock)
 {
+    // This store's dialect difference (Storage/Dialect.cs): how a list parameter is matched.
+    private readonly string _notInKeep = db.Provider.NotIn("keep");
+
     private const string Select = """
         SELECT id, workspace_id, kind, channel_id, cron, time_zone, enabled, args, source, created_by, created_at,
                (SELECT w.platform FROM workspaces w WHERE w.id = schedules.workspace_id) AS platform
@@ -37,10 +40,10 @@ public sealed class ScheduleStore(Database db, TimeProvider clock)
             new { id, workspaceId, now = Iso.Of(clock.GetUtcNow()) }, tx, cancellationToken: ct)), ct) > 0;
 
     /// <summary>
-    /// PostgreSQL advisory lock key that serialises seeding (class 0x53504502, SpeBot's instance-coordination keys beside
-    /// <see cref="AdvisoryLocks"/>'s).
+    /// PostgreSQL advisory lock key that serialises seeding: class 0x535045F1, kept clear of <see cref="AdvisoryLocks"/>'
+    /// classes (0x53504500 and up), object 0.
     /// </summary>
-    public const long SeedLock = 0x5350_4502_0000_0001;
+    public const long SeedLock = 0x5350_45F1_0000_0000;
 
     /// <summary>
     /// Makes the config rows match the configuration: same (workspace, kind, channel) updates, new inserts, gone disables.
@@ -69,7 +72,7 @@ public sealed class ScheduleStore(Database db, TimeProvider clock)
                 keep.Add(id);
             }
             await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE schedules SET enabled = 0, updated_at = @now WHERE source = 'config' AND enabled = 1 AND id NOT IN @keep",
+                $"UPDATE schedules SET enabled = 0, updated_at = @now WHERE source = 'config' AND enabled = 1 AND id {_notInKeep}",
                 new { keep, now }, tx, cancellationToken: ct));
             return 0;
         }, ct);

@@ -46,7 +46,7 @@ public sealed partial class TwoInstanceTests : IAsyncLifetime
     private SpeBotFactory Host(FakeSlackApi slack, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null,
                                string? connectionString = null)
     {
-        var factory = new SpeBotFactory(slack, PostgresHosts.Settings(connectionString ?? _db, settings), services);
+        var factory = SpeBotFactory.OnPostgres(slack, settings, services, connectionString ?? _db);
         _owned.Add(factory);
         return factory;
     }
@@ -278,8 +278,7 @@ public sealed partial class TwoInstanceTests : IAsyncLifetime
         };
         var clients = Enumerable.Range(0, 2).Select(_ =>
         {
-            var factory = new SpeBotFactory(null, PostgresHosts.Settings(_db, settings),
-                s => s.Replace(ServiceDescriptor.Singleton(tokens.Object)));
+            var factory = SpeBotFactory.OnPostgres(null, settings, s => s.Replace(ServiceDescriptor.Singleton(tokens.Object)), _db);
             _owned.Add(factory);
             return factory.CreateClient();
         }).ToList();

@@ -6,23 +6,11 @@ using Npgsql;
 namespace SpeBot.Tests.Support;
 
 /// <summary>
-/// Several SpeBot hosts on one PostgreSQL database (issue 15): the settings that point a <see cref="SpeBotFactory"/> at
-/// it, and reads of the shared database as an operator would make them.
+/// Several SpeBot hosts on one PostgreSQL database (issue 15, <see cref="SpeBotFactory.OnPostgres"/>): reads and writes
+/// of the shared database as an operator would make them.
 /// </summary>
 public static class PostgresHosts
 {
-    /// <summary>Host settings for the PostgreSQL database at <paramref name="connectionString"/>, plus <paramref name="extra"/>.</summary>
-    public static Dictionary<string, string?> Settings(string connectionString, Dictionary<string, string?>? extra = null)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = "postgres",
-            ["Storage:ConnectionString"] = connectionString,
-        };
-        foreach (var (k, v) in extra ?? []) settings[k] = v;
-        return settings;
-    }
-
     public static T Scalar<T>(string connectionString, string sql, object? args = null)
     {
         using var c = new NpgsqlConnection(connectionString);

@@ -11,10 +11,18 @@ public abstract class SlackHost : IAsyncLifetime
 
     protected virtual Dictionary<string, string?>? Settings => null;
 
+    /// <summary>
+    /// SQLite (a temp file) unless a test class runs its host on PostgreSQL, or SPEBOT_TEST_HOST_PROVIDER=postgres runs
+    /// every host test there (a sweep for dialect differences; some tests read SQLite's own tables and fail there).
+    /// </summary>
+    protected virtual SpeBot.Core.Storage.StorageProvider Provider =>
+        Environment.GetEnvironmentVariable("SPEBOT_TEST_HOST_PROVIDER") == "postgres" && PostgresServer.Unavailable is null
+            ? SpeBot.Core.Storage.StorageProvider.Postgres : SpeBot.Core.Storage.StorageProvider.Sqlite;
+
     public async Task InitializeAsync()
     {
         Slack = await FakeSlackApi.StartAsync();
-        Factory = new SpeBotFactory(Slack, Settings);
+        Factory = Provider == SpeBot.Core.Storage.StorageProvider.Postgres ? SpeBotFactory.OnPostgres(Slack, Settings) : new SpeBotFactory(Slack, Settings);
         Client = Factory.CreateClient();
     }
 
