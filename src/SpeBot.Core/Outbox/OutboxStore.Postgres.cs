@@ -21,6 +21,8 @@ namespace SpeBot.Core.Outbox;
 /// </summary>
 public sealed partial class OutboxStore
 {
+    private static readonly string ClaimedColumnsOfO = string.Join(", ", ClaimedColumns.Split(", ").Select(col => "o." + col));
+
     private async Task<IReadOnlyList<OutboxRow>> ClaimWithChannelsAsync(int max, TimeSpan lease, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -58,7 +60,7 @@ public sealed partial class OutboxStore
                 UPDATE outbox o SET locked_until = @lease
                 FROM head
                 WHERE o.id = head.id AND o.next_attempt_at <= @now AND (o.locked_until IS NULL OR o.locked_until <= @now)
-                RETURNING {string.Join(", ", ClaimedColumns.Split(", ").Select(col => "o." + col))}
+                RETURNING {ClaimedColumnsOfO}
                 """, new
             {
                 args.now, args.lease,
