@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.Configuration;
+using SpeBot.Host.Admin;
 using System.Text.Json.Nodes;
 using SpeBot.Core.Storage;
 using SpeBot.Tests.Support;
@@ -32,5 +34,25 @@ public sealed class PostgresHostTests : SlackHost
             Query<(long, string, string)>("SELECT number, title, category FROM items ORDER BY number"));
         Assert.Equal(2, Slack.CallsTo("chat.postMessage").Count);
         Assert.Equal(0L, Query<long>("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'").Single());
+    }
+
+    [PostgresFact]
+    public async Task AdminStatsNamesTheDatabaseWithoutItsPasswordAndBackupPointsToPgDump()
+    {
+        await CommandAsync("propose One item");
+        var configuration = Factory.Get<IConfiguration>();
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        var stats = await AdminCommandLine.RunAsync(Factory.Services, configuration, ["stats"], stdout, stderr, CancellationToken.None);
+        var file = Path.Combine(Path.GetTempPath(), $"spebot-pg-backup-{Guid.NewGuid():N}.db");
+        var backup = await AdminCommandLine.RunAsync(Factory.Services, configuration, ["backup", file], stdout, stderr, CancellationToken.None);
+
+        Assert.Equal(0, stats);
+        Assert.Contains("PostgreSQL database spebot_t_", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Items           1 (1 open)", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, backup);
+        Assert.Contains("pg_dump", stderr.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(file));
     }
 }

@@ -50,8 +50,10 @@ public abstract class SlackHost : IAsyncLifetime
         await CommandAsync($"propose {title}", user, channel);
         await SpeBotFactory.WaitUntilAsync(() => Slack.CallsTo("chat.postMessage").Count > before, what: "card post");
         await SpeBotFactory.WaitUntilAsync(() => Query<long>("SELECT COUNT(*) FROM posted_messages").Single() > before, what: "card recorded");
-        var row = Query<(long ItemId, string MessageId)>(
-            "SELECT item_id AS ItemId, message_id AS MessageId FROM posted_messages ORDER BY created_at DESC, rowid DESC LIMIT 1").Single();
+        // The newest card: SQLite's rowid is insertion order; PostgreSQL has none, and items are numbered in order there.
+        var row = Query<(long ItemId, string MessageId)>(Factory.PostgresConnectionString is null
+            ? "SELECT item_id AS ItemId, message_id AS MessageId FROM posted_messages ORDER BY created_at DESC, rowid DESC LIMIT 1"
+            : "SELECT item_id AS ItemId, message_id AS MessageId FROM posted_messages ORDER BY created_at DESC, item_id DESC LIMIT 1").Single();
         return (row.ItemId, row.MessageId);
     }
 
