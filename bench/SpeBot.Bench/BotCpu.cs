@@ -21,6 +21,41 @@ internal static class BotCpu
     /// <summary>The whole bot process <paramref name="i"/>.</summary>
     public static TimeSpan? ReadBot(int i) => Ticks(Bots[i]);
 
+    private static readonly string? Postmaster = Environment.GetEnvironmentVariable("BENCH_PG_PID") is { Length: > 0 } pg ? pg.Trim() : null;
+
+    /// <summary>
+    /// The PostgreSQL server (BENCH_PG_PID, the postmaster): itself, its live children (a backend per pooled connection,
+    /// the WAL writer, the checkpointer) and the children it already reaped, so its cost per request is comparable.
+    /// </summary>
+    public static TimeSpan? ReadPostgres()
+    {
+        if (Postmaster is null) return null;
+        try
+        {
+            var total = TimeSpan.Zero;
+            foreach (var proc in Directory.EnumerateDirectories("/proc"))
+            {
+                var name = Path.GetFileName(proc);
+                if (name.Length == 0 || !char.IsAsciiDigit(name[0])) continue;
+                try
+                {
+                    var fields = Fields(proc);
+                    if (name == Postmaster) total += Clock(fields, 11) + Clock(fields, 12) + Clock(fields, 13) + Clock(fields, 14);
+                    else if (fields[1] == Postmaster) total += Clock(fields, 11) + Clock(fields, 12);
+                }
+                catch (IOException)
+                {
+                    // A backend that ended between the listing and the read: its time is in the postmaster's reaped total.
+                }
+            }
+            return total;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Idle time of all cores (from /proc/stat), to tell a CPU-bound scenario from a latency-bound one.</summary>
     public static TimeSpan? ReadIdle()
     {
@@ -61,17 +96,23 @@ internal static class BotCpu
     {
         try
         {
-            // Fields after the command name: state is field 3, utime and stime are fields 14 and 15, in clock ticks.
-            var stat = File.ReadAllText(Path.Combine(task, "stat"));
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            return TimeSpan.FromSeconds(ticks / 100.0);
+            var fields = Fields(task);
+            return Clock(fields, 11) + Clock(fields, 12);
         }
         catch (IOException)
         {
             return null;
         }
     }
+
+    // Fields after the command name: state is field 3, ppid 4, utime and stime 14 and 15, cutime and cstime 16 and 17.
+    private static string[] Fields(string task)
+    {
+        var stat = File.ReadAllText(Path.Combine(task, "stat"));
+        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    }
+
+    private static TimeSpan Clock(string[] fields, int i) => TimeSpan.FromSeconds(long.Parse(fields[i], CultureInfo.InvariantCulture) / 100.0);
 
     private static string? Find(string bot)
     {
@@ -82,16 +123,17 @@ internal static class BotCpu
 }
 
 /// <summary>The CPU counters at one moment, so a scenario's cost per request is the difference of two.</summary>
-internal sealed record CpuSnapshot(TimeSpan?[] Writers, TimeSpan?[] Bots, TimeSpan? Idle, TimeSpan Generator)
+internal sealed record CpuSnapshot(TimeSpan?[] Writers, TimeSpan?[] Bots, TimeSpan? Postgres, TimeSpan? Idle, TimeSpan Generator)
 {
     public static CpuSnapshot Take() => new(
         [.. Enumerable.Range(0, BotCpu.Processes).Select(BotCpu.ReadWriter)],
         [.. Enumerable.Range(0, BotCpu.Processes).Select(BotCpu.ReadBot)],
-        BotCpu.ReadIdle(), System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime);
+        BotCpu.ReadPostgres(), BotCpu.ReadIdle(), System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime);
 
     /// <summary>
-    /// "writer W bot B gen G idle I%" in µs per request (idle as a share of one core), with one "botN" (and "writerN")
-    /// per process when there are several, each divided by all the requests of the run; null where /proc is not.
+    /// "writer W bot B pg P gen G idle I%" in µs per request (idle as a share of one core), with one "botN" (and "writerN")
+    /// per process when there are several, each divided by all the requests of the run, and "pg" the PostgreSQL server's
+    /// processes; null where /proc is not.
     /// </summary>
     public string? PerRequest(CpuSnapshot after, long requests, int seconds)
     {
@@ -104,6 +146,7 @@ internal sealed record CpuSnapshot(TimeSpan?[] Writers, TimeSpan?[] Bots, TimeSp
             if (Writers[p] is { } w0 && after.Writers[p] is { } w1) text.Append(CultureInfo.InvariantCulture, $"writer{n} {Us(w1 - w0):0} ");
             if (Bots[p] is { } b0 && after.Bots[p] is { } b1) text.Append(CultureInfo.InvariantCulture, $"bot{n} {Us(b1 - b0):0} ");
         }
+        if (Postgres is { } p0 && after.Postgres is { } p1) text.Append(CultureInfo.InvariantCulture, $"pg {Us(p1 - p0):0} ");
         return text.Append(CultureInfo.InvariantCulture, $"gen {Us(after.Generator - Generator):0} idle {(i1 - i0).TotalSeconds / seconds:P0}").ToString();
     }
 }
