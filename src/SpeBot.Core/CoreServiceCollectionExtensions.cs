@@ -18,7 +18,12 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SpeBotOptions>().BindConfigurationReplacingLists(SpeBotOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<Database>();
+        // One Database for the process, of the configured provider (Storage:Provider); every store takes the abstract type.
+        services.AddSingleton<Database>(sp =>
+        {
+            var storage = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>();
+            return storage.Value.Kind == StorageProvider.Postgres ? new PostgresDatabase(storage) : new SqliteDatabase(storage);
+        });
         services.AddSingleton<Migrator>();
         services.AddSingleton<MessageCatalog>();
         services.AddSingleton<WorkspaceStore>();

@@ -13,6 +13,11 @@ public sealed class ItemStore(Database db, TimeProvider clock, IOptions<SpeBotOp
 
     private readonly ScoreWeights _weights = options?.Value.Score ?? new ScoreWeights();
 
+    // The dialect difference of this store. SQLite's single writer makes MAX(number) + 1 race-free; PostgreSQL runs
+    // proposals from several processes at once, so each first takes its workspace's transaction-scoped advisory lock
+    // (held to its commit, so a rolled-back proposal leaves no gap), just before the insert that reads MAX(number).
+    private readonly string? _numberLock = db.Provider == StorageProvider.Postgres ? "SELECT pg_advisory_xact_lock(@key)" : null;
+
     /// <summary>Creates the item, or returns the one already captured from the same source message.</summary>
     public async Task<(Item Item, bool Created)> CreateAsync(DbConnection c, DbTransaction tx, NewItem n, CancellationToken ct)
     {
@@ -27,7 +32,8 @@ public sealed class ItemStore(Database db, TimeProvider clock, IOptions<SpeBotOp
         // Stored at millisecond precision, so the returned item matches what a later read gives.
         var now = Iso.Parse(Iso.Of(clock.GetUtcNow()));
         // The next number comes from the (workspace_id, number) index inside the insert: one statement, and the
-        // single writer makes it race-free. Items are never deleted, so numbers are never reused.
+        // single writer makes it race-free (PostgreSQL: the lock above). Items are never deleted, so numbers are never reused.
+        if (_numberLock is not null) await c.RunAsync(tx, _numberLock, ct, ("@key", AdvisoryLocks.ItemNumber(n.WorkspaceId)));
         var inserted = (await c.RowsAsync(tx, """
             INSERT INTO items (workspace_id, number, title, detail, category, status, author_platform, author_id, team,
                                source_channel, source_message_id, source_permalink, source_author_id,

@@ -22,8 +22,9 @@ public static class ScoreIndex
         // One statement, prepared once on the writer connection: the count and the base change in one row write (two
         // statements, the first with RETURNING, cost the writer about one more statement per vote). The base comes from
         // Scoring.Base itself, registered as a SQL function, so it is exactly the value every other path stores (SQL's
-        // own pow is not in every SQLite build). In SET, votes is the old value, hence votes + @delta twice.
-        RegisterBaseFunction(c);
+        // own pow is not in every SQLite build); PostgreSQL has it as an IMMUTABLE SQL function from migration 0004 that
+        // gives the same value. In SET, votes is the old value, hence votes + @delta twice.
+        if (c is SqliteConnection) RegisterBaseFunction(c);
         await c.RunAsync(tx, $"""
             UPDATE items SET votes = votes + @delta,
                              base_score = {BaseFunction}(votes + @delta, impact, effort, @wv, @wi, @we)
@@ -38,7 +39,7 @@ public static class ScoreIndex
     /// Registers <see cref="Scoring.Base"/> as a deterministic SQL function on this connection, once (the weights are
     /// arguments, so one registration serves any configuration).
     /// </summary>
-    private static void RegisterBaseFunction(DbConnection c)
+    internal static void RegisterBaseFunction(DbConnection c)
     {
         if (Registered.TryGetValue(c, out _)) return;
         var sqlite = c as SqliteConnection ?? throw new NotSupportedException($"The base score function is SQLite's; {c.GetType().Name} is not a SQLite connection.");

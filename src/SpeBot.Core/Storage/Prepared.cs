@@ -13,6 +13,9 @@ namespace SpeBot.Core.Storage;
 /// command's reader, statement iterator and by-name binding cost more there than the insert they run. A statement
 /// runs inside the connection's open transaction (<c>tx</c> is checked to be that connection's). Meant for the writer's
 /// long-lived connection; a pooled read connection is a new object each time, so its cache would only be thrown away.
+/// On any other connection (PostgreSQL) the statement runs as a plain command with the same named parameters; Npgsql
+/// prepares it itself after a few uses (<c>Max Auto Prepare</c>, see <see cref="PostgresDatabase"/>), and values read
+/// come back as SQLite's would (integers as long, booleans as 0/1, other numbers as double).
 /// </summary>
 public static class Prepared
 {
@@ -21,17 +24,17 @@ public static class Prepared
     /// <summary>Rows changed.</summary>
     public static Task<int> RunAsync(this DbConnection c, DbTransaction? tx, string sql, CancellationToken ct,
                                      params ReadOnlySpan<(string Name, object? Value)> args) =>
-        Task.FromResult(Step(c, tx, sql, ct, args, static (db, _, _) => raw.sqlite3_changes(db)));
+        c is not SqliteConnection ? Command(c, tx, sql, args).ExecuteNonQueryAsync(ct) : Task.FromResult(Step(c, tx, sql, ct, args, static (db, _, _) => raw.sqlite3_changes(db)));
 
     /// <summary>The first column of the first row; null when there is no row or the value is NULL.</summary>
     public static Task<object?> ScalarAsync(this DbConnection c, DbTransaction? tx, string sql, CancellationToken ct,
                                             params ReadOnlySpan<(string Name, object? Value)> args) =>
-        Task.FromResult(Step(c, tx, sql, ct, args, static (_, s, rc) => rc == raw.SQLITE_ROW ? Column(s, 0) : null));
+        c is not SqliteConnection ? PlainScalarAsync(Command(c, tx, sql, args), ct) : Task.FromResult(Step(c, tx, sql, ct, args, static (_, s, rc) => rc == raw.SQLITE_ROW ? Column(s, 0) : null));
 
     /// <summary>Every row, each as its column values (long, double, string, byte[] or null).</summary>
     public static Task<IReadOnlyList<object?[]>> RowsAsync(this DbConnection c, DbTransaction? tx, string sql, CancellationToken ct,
                                                         params ReadOnlySpan<(string Name, object? Value)> args) =>
-        Task.FromResult(Step<IReadOnlyList<object?[]>>(c, tx, sql, ct, args, static (db, s, rc) =>
+        c is not SqliteConnection ? PlainRowsAsync(Command(c, tx, sql, args), ct) : Task.FromResult(Step<IReadOnlyList<object?[]>>(c, tx, sql, ct, args, static (db, s, rc) =>
         {
             var rows = new List<object?[]>(1);
             for (; rc == raw.SQLITE_ROW; rc = raw.sqlite3_step(s))
@@ -43,6 +46,65 @@ public static class Prepared
             if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, db);
             return rows;
         }));
+
+    private static DbCommand Command(DbConnection c, DbTransaction? tx, string sql, ReadOnlySpan<(string Name, object? Value)> args)
+    {
+        if (tx is not null && !ReferenceEquals(tx.Connection, c)) throw new InvalidOperationException("The transaction belongs to another connection.");
+        var command = c.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = tx;
+        foreach (var (name, value) in args)
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = name;
+            // As SQLite binds them: a bool is the integer 0 or 1 (the columns are integers on both providers).
+            p.Value = value switch
+            {
+                null => DBNull.Value,
+                bool b => b ? 1L : 0L,
+                string or long or int or double or byte[] or DBNull => value,
+                var other => throw new ArgumentException($"{name}: values of type {other.GetType().Name} are not bound here; pass text or a number.", nameof(args)),
+            };
+            // A NULL goes untyped, so PostgreSQL takes the type from where it lands (a bigint column, a text column).
+            command.Parameters.Add(p);
+        }
+        return command;
+    }
+
+    private static async Task<object?> PlainScalarAsync(DbCommand command, CancellationToken ct)
+    {
+        await using (command)
+            return Normal(await command.ExecuteScalarAsync(ct));
+    }
+
+    private static async Task<IReadOnlyList<object?[]>> PlainRowsAsync(DbCommand command, CancellationToken ct)
+    {
+        await using (command)
+        {
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var rows = new List<object?[]>(1);
+            while (await reader.ReadAsync(ct))
+            {
+                var row = new object?[reader.FieldCount];
+                for (var i = 0; i < row.Length; i++) row[i] = Normal(reader.GetValue(i));
+                rows.Add(row);
+            }
+            return rows;
+        }
+    }
+
+    /// <summary>A value as SQLite's <see cref="Column"/> would give it.</summary>
+    private static object? Normal(object? v) => v switch
+    {
+        null or DBNull => null,
+        long or string or double or byte[] => v,
+        int i => (long)i,
+        short s => (long)s,
+        bool b => b ? 1L : 0L,
+        float f => (double)f,
+        decimal d => (double)d,
+        _ => v,
+    };
 
     /// <summary>Finalizes this connection's statements; the writer calls it before it closes its connection.</summary>
     public static void Forget(DbConnection c)

@@ -59,19 +59,21 @@ public static class AdminCommandLine
         switch (command)
         {
             case ["check-config"]:
-                stdout.WriteLine($"Configuration OK. Database {db.FilePath}; Slack {OnOff(configuration, "Slack")}; Teams {OnOff(configuration, "Teams")}; " +
+                stdout.WriteLine($"Configuration OK. Database {db.Where()}; Slack {OnOff(configuration, "Slack")}; Teams {OnOff(configuration, "Teams")}; " +
                                  $"OTLP export {(string.IsNullOrWhiteSpace(configuration[Telemetry.TelemetryExtensions.OtlpEndpointKey]) ? "off" : "on")}.");
                 return 0;
             case ["copy-to-postgres", .. var options]:
                 return await CopyToPostgresAsync(services, options, stdout, stderr, ct);
             case ["migrate"]:
                 var applied = await migrator.MigrateAsync(ct);
-                stdout.WriteLine($"Database {db.FilePath} at schema version {await migrator.CurrentVersionAsync(ct)} ({applied} migrations applied now).");
+                stdout.WriteLine($"Database {db.Where()} at schema version {await migrator.CurrentVersionAsync(ct)} ({applied} migrations applied now).");
                 return 0;
         }
-        if (!File.Exists(db.FilePath) || await migrator.CurrentVersionAsync(ct) == 0)
+        if ((db is SqliteDatabase sqlite && !File.Exists(sqlite.FilePath)) || !await HasSchemaAsync(db, migrator, ct))
         {
-            stderr.WriteLine($"No SpeBot database at {db.FilePath}: check Storage:Path, or run 'migrate' to create one.");
+            stderr.WriteLine(db.Provider == StorageProvider.Postgres
+                ? $"No SpeBot schema in {db.Where()}: check Storage:ConnectionString, or run 'migrate' to create it."
+                : $"No SpeBot database at {db.Where()}: check Storage:Path, or run 'migrate' to create one.");
             return 1;
         }
         var letters = services.GetRequiredService<DeadLetters>();
@@ -135,6 +137,15 @@ public static class AdminCommandLine
             services.GetRequiredService<TimeProvider>(), ct);
     }
 
+    /// <summary>False before the first migration (on PostgreSQL the table itself is missing then, which is an error to query).</summary>
+    private static async Task<bool> HasSchemaAsync(Database db, Migrator migrator, CancellationToken ct)
+    {
+        if (db.Provider == StorageProvider.Postgres &&
+            !await db.ReadAsync(c => c.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT to_regclass('schema_migrations') IS NOT NULL", cancellationToken: ct)), ct))
+            return false;
+        return await migrator.CurrentVersionAsync(ct) > 0;
+    }
+
     private static string OnOff(IConfiguration configuration, string section) => configuration.GetSection(section).Exists() ? "on" : "off";
 
     private static async Task<int> ListAsync(DeadLetters letters, bool dead, TextWriter stdout, CancellationToken ct)
@@ -159,6 +170,12 @@ public static class AdminCommandLine
     /// </summary>
     internal static async Task<int> BackupAsync(Database db, string file, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
+        if (db.Provider != StorageProvider.Sqlite)
+        {
+            // VACUUM INTO is SQLite's; a PostgreSQL database is backed up by the server's own tools.
+            stderr.WriteLine($"'backup' copies a SQLite database; {db.Where()} is PostgreSQL: back it up with pg_dump (or the server's backups).");
+            return 1;
+        }
         var target = Path.GetFullPath(file);
         if (File.Exists(target))
         {
@@ -195,8 +212,16 @@ public static class AdminCommandLine
                    (SELECT COUNT(*) FROM inbox) AS inbox,
                    (SELECT COUNT(*) FROM schedules WHERE enabled = 1) AS schedules
             """, cancellationToken: ct)), ct);
-        var size = new[] { db.FilePath, db.FilePath + "-wal" }.Where(File.Exists).Sum(f => new FileInfo(f).Length);
-        stdout.WriteLine($"Database        {db.FilePath} ({size:N0} bytes with its WAL), schema version {await migrator.CurrentVersionAsync(ct)}");
+        if (db is SqliteDatabase sqlite)
+        {
+            var size = new[] { sqlite.FilePath, sqlite.FilePath + "-wal" }.Where(File.Exists).Sum(f => new FileInfo(f).Length);
+            stdout.WriteLine($"Database        {sqlite.FilePath} ({size:N0} bytes with its WAL), schema version {await migrator.CurrentVersionAsync(ct)}");
+        }
+        else
+        {
+            var size = await db.ReadAsync(c => c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT pg_database_size(current_database())", cancellationToken: ct)), ct);
+            stdout.WriteLine($"Database        {db.Where()} ({size:N0} bytes), schema version {await migrator.CurrentVersionAsync(ct)}");
+        }
         stdout.WriteLine($"Workspaces      {counts.workspaces}");
         stdout.WriteLine($"Items           {counts.items} ({counts.open_items} open)");
         stdout.WriteLine($"Votes           {counts.votes}");

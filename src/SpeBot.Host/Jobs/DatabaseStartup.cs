@@ -11,7 +11,7 @@ internal sealed partial class DatabaseStartup(Migrator migrator, Database databa
         var applied = await migrator.MigrateAsync(cancellationToken);
         // Fills base_score after migration 0004 and whenever SpeBot:Score weights changed, before the first `top`.
         await queries.EnsureScoreBasisAsync(cancellationToken);
-        LogReady(database.FilePath, await migrator.CurrentVersionAsync(cancellationToken), applied);
+        LogReady(database.Where(), await migrator.CurrentVersionAsync(cancellationToken), applied);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

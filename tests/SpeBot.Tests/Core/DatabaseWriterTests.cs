@@ -48,7 +48,7 @@ public sealed class DatabaseWriterTests
         {
             var options = new StorageOptions { Path = System.IO.Path.Combine(folder, "s.db") };
             if (synchronous is not null) options.Synchronous = synchronous;
-            await using var db = new Database(Microsoft.Extensions.Options.Options.Create(options));
+            await using var db = new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(options));
 
             var level = await db.WriteAsync((c, tx) => c.ExecuteScalarAsync<long>("PRAGMA synchronous", transaction: tx));
 
@@ -144,7 +144,7 @@ public sealed class DatabaseWriterTests
         var folder = Directory.CreateTempSubdirectory("spebot-not-a-file-").FullName;
         try
         {
-            await using var db = new Database(Microsoft.Extensions.Options.Options.Create(new StorageOptions { Path = folder }));
+            await using var db = new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(new StorageOptions { Path = folder }));
 
             var write = db.WriteAsync((c, tx) => c.ExecuteAsync("SELECT 1", transaction: tx));
 

@@ -24,7 +24,7 @@ public sealed class MigrationTests : IDisposable
 
     public MigrationTests()
     {
-        _db = new Database(Options.Create(new StorageOptions { Path = _path }));
+        _db = new SqliteDatabase(Options.Create(new StorageOptions { Path = _path }));
         _migrator = new Migrator(_db, _clock, NullLogger<Migrator>.Instance);
     }
 

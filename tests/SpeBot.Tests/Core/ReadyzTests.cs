@@ -17,7 +17,7 @@ public sealed class ReadyzTests
     public async Task DatabaseIsNotReadyBeforeMigrationsAndReadyAfter()
     {
         var path = Path.Combine(Path.GetTempPath(), $"spebot-ready-{Guid.NewGuid():N}.db");
-        var db = new Database(Microsoft.Extensions.Options.Options.Create(new StorageOptions { Path = path }));
+        var db = new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(new StorageOptions { Path = path }));
         try
         {
             var migrator = new Migrator(db, new FakeTimeProvider(), NullLogger<Migrator>.Instance);

@@ -36,6 +36,35 @@ public sealed class StartupConfigTests
     }
 
     [Theory]
+    [InlineData("Storage:Provider", "mysql", "Storage:Provider")]
+    [InlineData("Storage:Provider", "postgres", "Storage:ConnectionString must be set when Storage:Provider is postgres")]
+    public void AnUnknownProviderOrPostgresWithoutAConnectionStringStopsStartUp(string key, string value, string message)
+    {
+        var failures = new StartUpFailures();
+        using var factory = new SpeBotFactory(null, new() { [key] = value }, failures.Register);
+
+        var e = Record.Exception(() => factory.CreateClient());
+
+        AssertStartUpRefused(failures.Unwrap(e), message);
+    }
+
+    [Fact]
+    public void ABadConnectionStringStopsStartUpWithoutEchoingThePassword()
+    {
+        var failures = new StartUpFailures();
+        using var factory = new SpeBotFactory(null, new()
+        {
+            ["Storage:Provider"] = "postgres",
+            ["Storage:ConnectionString"] = "Host=db;Password=hunter2-secret;Colour=blue",
+        }, failures.Register);
+
+        var e = failures.Unwrap(Record.Exception(() => factory.CreateClient()));
+
+        AssertStartUpRefused(e, "Storage:ConnectionString is not a valid Npgsql connection string");
+        Assert.DoesNotContain("hunter2-secret", e!.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("Slack:BotToken", "not-a-token")]
     [InlineData("Slack:SigningSecret", "")]
     [InlineData("Slack:ApiBaseUrl", "http://slack.example.com/api/")]

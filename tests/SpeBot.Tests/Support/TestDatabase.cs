@@ -10,15 +10,29 @@ using SpeBot.Core.Workspaces;
 
 namespace SpeBot.Tests.Support;
 
-/// <summary>A migrated temp-file SQLite database with the core stores wired by hand, for core tests without a host.</summary>
+/// <summary>
+/// A migrated database with the core stores wired by hand, for core tests without a host: a temp-file SQLite database,
+/// or a fresh database on the test run's PostgreSQL server (<see cref="PostgresServer"/>).
+/// </summary>
 public sealed class TestDatabase : IDisposable
 {
-    public TestDatabase(SpeBotOptions? options = null, string? path = null)
+    public TestDatabase(StorageProvider provider) : this(null, null, provider)
     {
-        Path = path ?? System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"spebot-core-{Guid.NewGuid():N}.db");
+    }
+
+    /// <param name="path">SQLite: the file; PostgreSQL: the connection string of an earlier TestDatabase's <see cref="Path"/>
+    /// (a restart on the same data). Null: a new database.</param>
+    public TestDatabase(SpeBotOptions? options = null, string? path = null, StorageProvider provider = StorageProvider.Sqlite)
+    {
+        Provider = provider;
+        Path = path ?? (provider == StorageProvider.Postgres
+            ? PostgresServer.CreateDatabase()
+            : System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"spebot-core-{Guid.NewGuid():N}.db"));
         Clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
         Options = Microsoft.Extensions.Options.Options.Create(options ?? new SpeBotOptions());
-        Db = new Database(Microsoft.Extensions.Options.Options.Create(new StorageOptions { Path = Path }));
+        Db = provider == StorageProvider.Postgres
+            ? new PostgresDatabase(Path)
+            : new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(new StorageOptions { Path = Path }));
         Migrator = new Migrator(Db, Clock, NullLogger<Migrator>.Instance);
         Migrator.MigrateAsync().GetAwaiter().GetResult();
         Workspaces = new WorkspaceStore(Db, Clock, Options);
@@ -32,6 +46,9 @@ public sealed class TestDatabase : IDisposable
         Queries = new ItemQueries(Db, Clock, Options);
     }
 
+    public StorageProvider Provider { get; }
+
+    /// <summary>SQLite: the database file. PostgreSQL: the database's connection string.</summary>
     public string Path { get; }
     public FakeTimeProvider Clock { get; }
     public IOptions<SpeBotOptions> Options { get; }
@@ -53,6 +70,11 @@ public sealed class TestDatabase : IDisposable
     public void Dispose()
     {
         Db.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        if (Provider == StorageProvider.Postgres)
+        {
+            if (!KeepFile) PostgresServer.Drop(Path);
+            return;
+        }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (KeepFile) return;
         foreach (var f in new[] { Path, Path + "-wal", Path + "-shm" })

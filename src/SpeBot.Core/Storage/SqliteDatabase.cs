@@ -16,7 +16,7 @@ namespace SpeBot.Core.Storage;
 /// fsynced while the writer ran the next group was no faster: every hand-over between the two threads waited for a
 /// core, and a row could be read before it was durable.)
 /// </summary>
-public sealed class Database : IAsyncDisposable
+public sealed class SqliteDatabase : Database
 {
     private const int MaxBatch = 128;
     // Group commit at work, for operators and the benchmark: writes per commit is what one fsync buys.
@@ -31,7 +31,7 @@ public sealed class Database : IAsyncDisposable
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
 
-    public Database(IOptions<StorageOptions> options)
+    public SqliteDatabase(IOptions<StorageOptions> options)
     {
         var o = options.Value;
         var full = System.IO.Path.GetFullPath(o.Path);
@@ -59,18 +59,14 @@ public sealed class Database : IAsyncDisposable
 
     public string FilePath { get; }
 
+    public override StorageProvider Provider => StorageProvider.Sqlite;
+
     /// <summary>A pooled connection for reads (and for callers that manage their own transaction).</summary>
-    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
+    public override async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
         return connection;
-    }
-
-    public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct = default)
-    {
-        await using var connection = await OpenAsync(ct);
-        return await work(connection);
     }
 
     /// <summary>
@@ -79,7 +75,7 @@ public sealed class Database : IAsyncDisposable
     /// of its group fails, it runs a second time after the first run was rolled back, so anything it changed
     /// outside the database would happen twice.
     /// </summary>
-    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
+    public override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
         _ = _writer.Value;
@@ -283,7 +279,7 @@ public sealed class Database : IAsyncDisposable
         return committed;
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         if (_stopping.IsCancellationRequested) return;
         _writes.Writer.TryComplete();
