@@ -70,7 +70,7 @@ public sealed class PostgresCopy(TextWriter stdout, TextWriter stderr)
         }
 
         // One snapshot of the source for every table and count, even if a bot still writes to it.
-        await using var read = await sqlite.BeginTransactionAsync(deferred: true, ct);
+        await using var read = sqlite.BeginTransaction(deferred: true);
         stdout.WriteLine($"Copying {source} (schema version {sourceVersion}) into {target.Where}, one transaction ...");
         await using var tx = await pg.BeginTransactionAsync(ct);
         var foreignKeys = await ForeignKeysAsync(pg, ct);
@@ -94,7 +94,7 @@ public sealed class PostgresCopy(TextWriter stdout, TextWriter stderr)
         {
             var rows = await sqlite.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM {Quote(t.Name)}", transaction: read, cancellationToken: ct));
             await CopyTableAsync(sqlite, read, pg, t, rows, ct);
-            counts.Add((t.Name, rows, 0));
+            counts.Add((t.Name, rows, 0L));
         }
 
         await pg.ExecuteAsync(new CommandDefinition("SET CONSTRAINTS ALL IMMEDIATE", transaction: tx, cancellationToken: ct));
