@@ -45,6 +45,8 @@ public sealed class DashboardQueries(Database db, ItemStore items, ItemQueries q
     public const int ExportLimit = 100_000;
     public static readonly IReadOnlyList<string> Statuses = ["proposed", "accepted", "in_progress", "done", "declined"];
     private static readonly string[] OpenStatuses = ["proposed", "accepted", "in_progress"];
+    // This store's dialect differences (Storage/Dialect.cs), fixed by the provider once.
+    private readonly StorageProvider _sql = db.Provider;
 
     public async Task<BoardPage> BoardAsync(long workspaceId, BoardFilter filter, CancellationToken ct = default)
     {
@@ -67,7 +69,7 @@ public sealed class DashboardQueries(Database db, ItemStore items, ItemQueries q
         return rows.Select(queries.View).ToList();
     }
 
-    private static (string Where, DynamicParameters Args) Where(long workspaceId, BoardFilter f)
+    private (string Where, DynamicParameters Args) Where(long workspaceId, BoardFilter f)
     {
         // Only the filters given become SQL, so an unfiltered page walks the (workspace_id, number) index backwards.
         var sql = new StringBuilder("WHERE i.workspace_id = @workspaceId");
@@ -107,7 +109,7 @@ public sealed class DashboardQueries(Database db, ItemStore items, ItemQueries q
             var k = 0;
             foreach (var word in f.Text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Take(8))
             {
-                sql.Append(CultureInfo.InvariantCulture, $" AND (instr(lower(i.title), @w{k}) > 0 OR instr(lower(COALESCE(i.detail, '')), @w{k}) > 0)");
+                sql.Append(CultureInfo.InvariantCulture, $" AND ({_sql.Position("lower(i.title)", $"@w{k}")} > 0 OR {_sql.Position("lower(COALESCE(i.detail, ''))", $"@w{k}")} > 0)");
                 args.Add($"w{k++}", word.ToLowerInvariant());
             }
         }
@@ -147,7 +149,7 @@ public sealed class DashboardQueries(Database db, ItemStore items, ItemQueries q
                 var accepted = await c.ExecuteScalarAsync<int>(new CommandDefinition(
                     "SELECT COUNT(*) FROM items WHERE workspace_id = @workspaceId AND accepted_at >= @start AND accepted_at < @end", args, cancellationToken: ct));
                 var done = await c.ExecuteScalarAsync<int>(new CommandDefinition(
-                    "SELECT COUNT(*) FROM items WHERE workspace_id = @workspaceId AND done_at >= @start AND done_at < @end AND +status = 'done'", args, cancellationToken: ct));
+                    $"SELECT COUNT(*) FROM items WHERE workspace_id = @workspaceId AND done_at >= @start AND done_at < @end AND {_sql.NoIndex("status")} = 'done'", args, cancellationToken: ct));
                 result.Add(new WeekCount(start, proposed, accepted, done));
             }
             return result;
@@ -155,9 +157,9 @@ public sealed class DashboardQueries(Database db, ItemStore items, ItemQueries q
     }
 
     public async Task<IReadOnlyList<CategoryCount>> OpenByCategoryAsync(long workspaceId, CancellationToken ct = default) =>
-        (await db.ReadAsync(c => c.QueryAsync<(string Category, long Open)>(new CommandDefinition("""
+        (await db.ReadAsync(c => c.QueryAsync<(string Category, long Open)>(new CommandDefinition($"""
             SELECT category, SUM(n) FROM item_counts
-            WHERE workspace_id = @workspaceId AND status IN @open GROUP BY category HAVING SUM(n) > 0 ORDER BY SUM(n) DESC, category
+            WHERE workspace_id = @workspaceId AND status {_sql.In("open")} GROUP BY category HAVING SUM(n) > 0 ORDER BY SUM(n) DESC, category
             """, new { workspaceId, open = OpenStatuses }, cancellationToken: ct)), ct)).Select(r => new CategoryCount(r.Category, (int)r.Open)).ToList();
 
     /// <summary>
@@ -266,8 +268,8 @@ public sealed class DashboardQueries(Database db, ItemStore items, ItemQueries q
             // Counts from the covering done index; titles only for the latest few hundred, which is what the page lists.
             // +done_by: otherwise the planner walks every finisher of ix_items_done_by (the board's person filter) and
             // reads each row, 70 ms at 100k items instead of the quarter's range of the done index.
-            var n = (await c.QueryAsync<(string DoneBy, long Done)>(new CommandDefinition("""
-                SELECT done_by, COUNT(*) FROM items WHERE workspace_id = @workspaceId AND done_at >= @from AND +status = 'done' AND +done_by IS NOT NULL
+            var n = (await c.QueryAsync<(string DoneBy, long Done)>(new CommandDefinition($"""
+                SELECT done_by, COUNT(*) FROM items WHERE workspace_id = @workspaceId AND done_at >= @from AND {_sql.NoIndex("status")} = 'done' AND {_sql.NoIndex("done_by")} IS NOT NULL
                 GROUP BY done_by ORDER BY COUNT(*) DESC, done_by LIMIT 20
                 """, args, cancellationToken: ct))).ToList();
             var l = (await c.QueryAsync<(string DoneBy, long Number, string Title)>(new CommandDefinition("""

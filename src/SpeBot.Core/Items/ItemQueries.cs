@@ -16,6 +16,8 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
     // Status names go into the SQL as literals (they come from ItemStatus, never from the user), so the planner sees
     // them and can use the partial indexes on open items.
     private const string OpenIn = "('proposed', 'accepted', 'in_progress')";
+    // This store's dialect differences (Storage/Dialect.cs), fixed by the provider once.
+    private readonly StorageProvider _sql = db.Provider;
 
     private volatile bool _basisChecked;
     private readonly SearchText _search = new(db);
@@ -101,7 +103,7 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
     private static string PersonCount(string inList, string categoryTerm) =>
         "SELECT COUNT(*) FROM (" + string.Join("\nUNION\n", PersonColumns.Select(p => $"""
             SELECT i.id FROM items i WHERE i.workspace_id = @workspaceId AND i.{p} = @userId AND i.status IN {inList}{categoryTerm}
-            """)) + ")";
+            """)) + ") AS counted";
 
     private static readonly string[] PersonColumns = ["author_id", "claimed_by", "source_author_id"];
 
@@ -174,7 +176,7 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
     {
         if (ids.Count == 0) return [];
         var rows = await db.ReadAsync(c => c.QueryAsync<Item>(new CommandDefinition(
-            $"{ItemStore.Select} WHERE i.id IN @ids ORDER BY i.number DESC", new { ids }, cancellationToken: ct)), ct);
+            $"{ItemStore.Select} WHERE i.id {_sql.In("ids")} ORDER BY i.number DESC", new { ids }, cancellationToken: ct)), ct);
         return rows.Select(View).ToList();
     }
 

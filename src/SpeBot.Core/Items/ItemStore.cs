@@ -17,10 +17,14 @@ public sealed class ItemStore(Database db, TimeProvider clock, IOptions<SpeBotOp
     // proposals from several processes at once, so each first takes its workspace's transaction-scoped advisory lock
     // (held to its commit, so a rolled-back proposal leaves no gap), just before the insert that reads MAX(number).
     private readonly string? _numberLock = db.Provider == StorageProvider.Postgres ? "SELECT pg_advisory_xact_lock(@key)" : null;
+    // PostgreSQL text cannot hold U+0000 (SQLite keeps it): there a NUL in what people typed becomes U+FFFD rather than
+    // failing the proposal; the item returned says what was stored.
+    private readonly bool _noNul = db.Provider == StorageProvider.Postgres;
 
     /// <summary>Creates the item, or returns the one already captured from the same source message.</summary>
     public async Task<(Item Item, bool Created)> CreateAsync(DbConnection c, DbTransaction tx, NewItem n, CancellationToken ct)
     {
+        if (_noNul) n = n with { Title = n.Title.Replace('\0', '\uFFFD'), Detail = n.Detail?.Replace('\0', '\uFFFD'), Team = n.Team?.Replace('\0', '\uFFFD') };
         if (n.Source is { } src)
         {
             var existing = await c.QuerySingleOrDefaultAsync<Item>(new CommandDefinition(

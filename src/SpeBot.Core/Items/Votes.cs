@@ -27,6 +27,9 @@ public sealed record ReactionResult(ReactionOutcome Outcome, long? ItemId = null
 public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, CardUpdates cards, ItemStore items,
                           Inbox inbox, TimeProvider clock, IOptions<SpeBotOptions> options)
 {
+    // This store's dialect difference (Storage/Dialect.cs): how a list parameter is matched.
+    private readonly string _inVoteReactions = db.Provider.In("voteReactions");
+
     public async Task<ReactionResult> ApplyReactionAsync(ReactionChange r, CancellationToken ct)
     {
         var o = options.Value;
@@ -97,11 +100,11 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
                                                                   string[] voteReactions, CancellationToken ct)
     {
         // A vote reaction just added is itself the reason to hold the vote; only a removal asks whether another remains.
-        var stillReacting = r.Added || await c.ExecuteScalarAsync<long>(new CommandDefinition("""
+        var stillReacting = r.Added || await c.ExecuteScalarAsync<long>(new CommandDefinition($"""
             SELECT COUNT(*) FROM reaction_states s
             JOIN posted_messages m ON m.platform = s.platform AND m.channel_id = s.channel_id AND m.message_id = s.message_id
             WHERE (m.item_id = @itemId OR m.item_id IN (SELECT id FROM items WHERE merged_into = @itemId))
-              AND m.kind = 'item_card' AND s.user_id = @UserId AND s.present = 1 AND s.reaction IN @voteReactions
+              AND m.kind = 'item_card' AND s.user_id = @UserId AND s.present = 1 AND s.reaction {_inVoteReactions}
             """, new { itemId, r.UserId, voteReactions }, tx, cancellationToken: ct)) > 0;
         int changed;
         if (stillReacting)

@@ -7,6 +7,9 @@ namespace SpeBot.Core.Outbox;
 /// <summary>The durable outbox: rows are written in the same transaction as the change they announce.</summary>
 public sealed class OutboxStore(Database db, TimeProvider clock)
 {
+    // This store's dialect difference (Storage/Dialect.cs): how a list parameter is matched.
+    private readonly string _inCandidates = db.Provider.In("candidates");
+
     public async Task EnqueueAsync(DbConnection c, DbTransaction tx, OutboundMessage m, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -75,9 +78,9 @@ public sealed class OutboxStore(Database db, TimeProvider clock)
             ORDER BY o.id LIMIT @max
             """, args, cancellationToken: ct)), ct)).ToList();
         if (candidates.Count == 0) return [];
-        return (await db.WriteAsync((c, tx) => c.QueryAsync<OutboxRow>(new CommandDefinition("""
+        return (await db.WriteAsync((c, tx) => c.QueryAsync<OutboxRow>(new CommandDefinition($"""
             UPDATE outbox SET locked_until = @lease
-            WHERE id IN @candidates AND status = 'pending' AND (locked_until IS NULL OR locked_until <= @now)
+            WHERE id {_inCandidates} AND status = 'pending' AND (locked_until IS NULL OR locked_until <= @now)
             RETURNING id, platform, workspace_id, channel_id, kind, body, dedupe_key, version, attempts, external_id, trace_parent
             """, new { args.now, args.lease, candidates }, tx, cancellationToken: ct)), ct)).OrderBy(r => r.Id).ToList();
     }

@@ -19,6 +19,9 @@ public enum VoteOutcome { Recorded, Changed, Unchanged, Closed, Invalid }
 public sealed class RetroPolls(Database db, OutboxStore outbox, OutboxSignal signal, ItemQueries queries, IDueTimers timers,
                                TimeProvider clock, IOptions<RetroOptions> options, Inbox inbox)
 {
+    // This store's dialect difference (Storage/Dialect.cs): how a list parameter is matched.
+    private readonly string _inIds = db.Provider.In("ids");
+
     public async Task<long?> OpenAsync(DbConnection c, DbTransaction tx, Platform platform, long workspaceId, string channelId, string? openedBy,
                                        DateTimeOffset doneFrom, TimeSpan duration, bool anonymous, CancellationToken ct)
     {
@@ -109,7 +112,7 @@ public sealed class RetroPolls(Database db, OutboxStore outbox, OutboxSignal sig
         if (poll is null) return null;
         var options = await PollStore.OptionsAsync(c, tx, pollId, ct);
         var ids = options.Where(o => o.ItemId is not null).Select(o => o.ItemId!.Value).Distinct().ToList();
-        var items = (await c.QueryAsync<Item>(new CommandDefinition($"{ItemStore.Select} WHERE i.id IN @ids", new { ids }, tx, cancellationToken: ct)))
+        var items = (await c.QueryAsync<Item>(new CommandDefinition($"{ItemStore.Select} WHERE i.id {_inIds}", new { ids }, tx, cancellationToken: ct)))
             .ToDictionary(i => i.Id);
         return PollView.Build(poll, options, await PollStore.VotesAsync(c, tx, pollId, ct), items);
     }

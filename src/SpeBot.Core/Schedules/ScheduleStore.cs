@@ -7,6 +7,9 @@ namespace SpeBot.Core.Schedules;
 /// <summary>The <c>schedules</c> table and the once-only claims in <c>schedule_runs</c>.</summary>
 public sealed class ScheduleStore(Database db, TimeProvider clock)
 {
+    // This store's dialect difference (Storage/Dialect.cs): how a list parameter is matched.
+    private readonly string _notInKeep = db.Provider.NotIn("keep");
+
     private const string Select = """
         SELECT id, workspace_id, kind, channel_id, cron, time_zone, enabled, args, source, created_by, created_at,
                (SELECT w.platform FROM workspaces w WHERE w.id = schedules.workspace_id) AS platform
@@ -57,7 +60,7 @@ public sealed class ScheduleStore(Database db, TimeProvider clock)
                 keep.Add(id);
             }
             await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE schedules SET enabled = 0, updated_at = @now WHERE source = 'config' AND enabled = 1 AND id NOT IN @keep",
+                $"UPDATE schedules SET enabled = 0, updated_at = @now WHERE source = 'config' AND enabled = 1 AND id {_notInKeep}",
                 new { keep, now }, tx, cancellationToken: ct));
             return 0;
         }, ct);

@@ -37,10 +37,11 @@ public sealed class CapacityTests
         Assert.Equal(TimeSpan.FromHours(24 * 7 + 1), fallEnd - fallStart);
     }
 
-    [Fact]
-    public async Task DeliveredCountsLoggedHoursAndEffortOfDoneItemsWithoutLogsPerPeriod()
+    [Theory]
+    [Providers]
+    public async Task DeliveredCountsLoggedHoursAndEffortOfDoneItemsWithoutLogsPerPeriod(StorageProvider provider)
     {
-        using var t = new TestDatabase();
+        using var t = new TestDatabase(provider);
         var store = new CapacityStore(t.Db, t.Clock, t.Options);
         var ws = await t.Workspaces.EnsureAsync(SpeBot.Core.Platform.Slack, "T1");
         await store.PledgeAsync(ws.Id, "sre", 10, "U1");

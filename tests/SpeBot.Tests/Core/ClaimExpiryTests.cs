@@ -1,4 +1,5 @@
 using SpeBot.Core;
+using SpeBot.Core.Storage;
 using SpeBot.Core.Items;
 using SpeBot.Core.Outbox;
 using SpeBot.Tests.Support;
@@ -8,10 +9,11 @@ namespace SpeBot.Tests.Core;
 
 public sealed class ClaimExpiryTests
 {
-    [Fact]
-    public async Task ClaimWithoutUpdateForNDaysIsReleasedAndTheClaimerTold()
+    [Theory]
+    [Providers]
+    public async Task ClaimWithoutUpdateForNDaysIsReleasedAndTheClaimerTold(StorageProvider provider)
     {
-        using var t = new TestDatabase();
+        using var t = new TestDatabase(provider);
         var lifecycle = new Lifecycle(t.Db, t.Items, t.Cards, t.Workspaces, new Notices(t.Outbox), t.Signal, t.Clock, t.Options);
         var ws = await t.Workspaces.EnsureAsync(Platform.Slack, "T1");
         var actor = new Actor(Platform.Slack, ws.Id, "U222", "C1");
@@ -41,10 +43,11 @@ public sealed class ClaimExpiryTests
 
 public sealed class OutboxPruneTests
 {
-    [Fact]
-    public async Task PruneForgetsOldSentRowsAndEventIdsButKeepsPendingAndDead()
+    [Theory]
+    [Providers]
+    public async Task PruneForgetsOldSentRowsAndEventIdsButKeepsPendingAndDead(StorageProvider provider)
     {
-        using var t = new TestDatabase();
+        using var t = new TestDatabase(provider);
         var ws = await t.Workspaces.EnsureAsync(Platform.Slack, "T1");
         await t.Db.WriteAsync(async (c, tx) =>
         {
@@ -63,10 +66,11 @@ public sealed class OutboxPruneTests
         Assert.Equal(["b", "c"], left);
     }
 
-    [Fact]
-    public async Task SentRowsAndEventIdsFollowTheirOwnRetention()
+    [Theory]
+    [Providers]
+    public async Task SentRowsAndEventIdsFollowTheirOwnRetention(StorageProvider provider)
     {
-        using var t = new TestDatabase();
+        using var t = new TestDatabase(provider);
         var ws = await t.Workspaces.EnsureAsync(Platform.Slack, "T1");
         await t.Db.WriteAsync(async (c, tx) =>
         {
@@ -87,10 +91,11 @@ public sealed class OutboxPruneTests
         Assert.Equal(0, await t.Db.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inbox")));
     }
 
-    [Fact]
-    public async Task StatsGiveWhenTheOldestDueRowWasQueuedAndIgnoreRowsNotDueYet()
+    [Theory]
+    [Providers]
+    public async Task StatsGiveWhenTheOldestDueRowWasQueuedAndIgnoreRowsNotDueYet(StorageProvider provider)
     {
-        using var t = new TestDatabase();
+        using var t = new TestDatabase(provider);
         var ws = await t.Workspaces.EnsureAsync(Platform.Slack, "T1");
         var queuedAt = t.Clock.GetUtcNow();
         await t.Outbox.EnqueueAloneAsync(t.Db, new SpeBot.Core.Outbox.OutboundMessage(Platform.Slack, ws.Id, "C1", SpeBot.Core.Outbox.OutboxKinds.Notice,

@@ -11,19 +11,20 @@ namespace SpeBot.Tests.Core;
 /// <summary>The dashboard's reads on a real database: the same numbers as the chat commands, the right percentiles.</summary>
 public sealed class DashboardQueriesTests : IDisposable
 {
-    private readonly TestDatabase _t = new();
-    private readonly DashboardQueries _q;
-    private readonly CapacityStore _capacity;
+    private TestDatabase _t = null!;
+    private DashboardQueries _q = null!;
+    private CapacityStore _capacity = null!;
     private long _ws;
 
-    public DashboardQueriesTests()
+    private void Use(StorageProvider provider)
     {
+        _t = new TestDatabase(provider);
         _q = new DashboardQueries(_t.Db, _t.Items, _t.Queries, _t.Workspaces, _t.Clock, _t.Options);
         _capacity = new CapacityStore(_t.Db, _t.Clock, _t.Options);
         _ws = _t.Workspaces.EnsureAsync(SpeBot.Core.Platform.Slack, "T1").GetAwaiter().GetResult().Id;
     }
 
-    public void Dispose() => _t.Dispose();
+    public void Dispose() => _t?.Dispose();
 
     private async Task<long> ItemAsync(long number, string category, string team, string status, DateTimeOffset created, DateTimeOffset? done, int? effort = null)
     {
@@ -33,9 +34,11 @@ public sealed class DashboardQueriesTests : IDisposable
             """, new { ws = _ws, number, category, status, team, created = Iso.Of(created), done = done is { } d ? Iso.Of(d) : null, doneBy = done is null ? null : "U9", effort }, tx));
     }
 
-    [Fact]
-    public async Task Capacity_per_week_matches_what_the_capacity_command_counts()
+    [Theory]
+    [Providers]
+    public async Task Capacity_per_week_matches_what_the_capacity_command_counts(StorageProvider provider)
     {
+        Use(provider);
         var now = _t.Clock.GetUtcNow();
         await _capacity.PledgeAsync(_ws, "sre", 10, "U1");
         await ItemAsync(1, "cost", "sre", "done", now.AddDays(-20), now.AddMinutes(-30), effort: 2);
@@ -55,9 +58,11 @@ public sealed class DashboardQueriesTests : IDisposable
         Assert.Contains(rows, r => r.Team == "sre" && r.Delivered == 2 * 4 + 3.5);
     }
 
-    [Fact]
-    public async Task Lead_times_give_the_median_and_the_90th_percentile_per_category_in_days()
+    [Theory]
+    [Providers]
+    public async Task Lead_times_give_the_median_and_the_90th_percentile_per_category_in_days(StorageProvider provider)
     {
+        Use(provider);
         var now = _t.Clock.GetUtcNow();
         for (var d = 1; d <= 10; d++) await ItemAsync(d, "security", "sre", "done", now.AddDays(-d - 30), now.AddDays(-30));
         await ItemAsync(11, "cost", "sre", "accepted", now.AddDays(-3), null);
@@ -65,9 +70,11 @@ public sealed class DashboardQueriesTests : IDisposable
         Assert.Equal(("security", 10, 5.0, 9.0), (lead.Category, lead.Items, lead.MedianDays, lead.P90Days));
     }
 
-    [Fact]
-    public async Task Weekly_flow_funnel_and_recognition_count_this_workspace_only()
+    [Theory]
+    [Providers]
+    public async Task Weekly_flow_funnel_and_recognition_count_this_workspace_only(StorageProvider provider)
     {
+        Use(provider);
         var now = _t.Clock.GetUtcNow();
         await ItemAsync(1, "cost", "sre", "done", now.AddHours(-5), now.AddHours(-1));
         await ItemAsync(2, "cost", "sre", "proposed", now.AddDays(-8), null);
@@ -85,9 +92,11 @@ public sealed class DashboardQueriesTests : IDisposable
         Assert.Equal(("U9", 1), (r.UserId, r.Done));
     }
 
-    [Fact]
-    public async Task Accepted_per_week_counts_items_accepted_through_the_lifecycle_in_the_week_they_were_accepted()
+    [Theory]
+    [Providers]
+    public async Task Accepted_per_week_counts_items_accepted_through_the_lifecycle_in_the_week_they_were_accepted(StorageProvider provider)
     {
+        Use(provider);
         var lifecycle = new Lifecycle(_t.Db, _t.Items, _t.Cards, _t.Workspaces, new Notices(_t.Outbox), _t.Signal, _t.Clock, _t.Options);
         Assert.True(await _t.Workspaces.AddMaintainerAsync(_ws, "U9", "U9"));
         var maintainer = new Actor(SpeBot.Core.Platform.Slack, _ws, "U9", "C1");
@@ -108,9 +117,11 @@ public sealed class DashboardQueriesTests : IDisposable
         Assert.Equal(events.ToList(), kept.ToList());
     }
 
-    [Fact]
-    public async Task Board_by_person_shows_what_they_proposed_claimed_or_finished_and_nothing_else()
+    [Theory]
+    [Providers]
+    public async Task Board_by_person_shows_what_they_proposed_claimed_or_finished_and_nothing_else(StorageProvider provider)
     {
+        Use(provider);
         var now = _t.Clock.GetUtcNow();
         await ItemAsync(1, "cost", "sre", "proposed", now.AddDays(-4), null);                  // author U1
         await ItemAsync(2, "cost", "sre", "done", now.AddDays(-3), now.AddDays(-1));            // finisher U9
@@ -125,9 +136,11 @@ public sealed class DashboardQueriesTests : IDisposable
         Assert.Empty((await _q.BoardAsync(_ws, new BoardFilter(Person: "U404"))).Items);
     }
 
-    [Fact]
-    public async Task Open_by_category_and_board_counts_follow_status_changes()
+    [Theory]
+    [Providers]
+    public async Task Open_by_category_and_board_counts_follow_status_changes(StorageProvider provider)
     {
+        Use(provider);
         var now = _t.Clock.GetUtcNow();
         var first = await ItemAsync(1, "cost", "sre", "proposed", now.AddDays(-4), null);
         await ItemAsync(2, "cost", "sre", "accepted", now.AddDays(-3), null);
@@ -139,12 +152,18 @@ public sealed class DashboardQueriesTests : IDisposable
         Assert.Equal([("accepted", 1L), ("declined", 1L), ("in_progress", 1L)], counts.OrderBy(x => x.Key, StringComparer.Ordinal).Select(x => (x.Key, x.Value)));
     }
 
-    [Theory]
-    [InlineData("2026-11-02T09:00:00.000Z", "2026-11-02T09:00:00.001Z", 1L)]
-    [InlineData("2024-02-28T23:59:59.999Z", "2024-03-01T00:00:00.000Z", 86_400_001L)]
-    [InlineData("2026-01-01T00:00:00.000Z", "2026-12-31T23:59:59.999Z", 31_535_999_999L)]
-    public async Task Lead_time_column_is_the_exact_milliseconds_between_the_stored_times(string created, string done, long ms)
+    public static TheoryData<StorageProvider, string, string, long> LeadTimes() => Providers.Cross(new[]
     {
+        ("2026-11-02T09:00:00.000Z", "2026-11-02T09:00:00.001Z", 1L),
+        ("2024-02-28T23:59:59.999Z", "2024-03-01T00:00:00.000Z", 86_400_001L),
+        ("2026-01-01T00:00:00.000Z", "2026-12-31T23:59:59.999Z", 31_535_999_999L),
+    });
+
+    [Theory]
+    [MemberData(nameof(LeadTimes))]
+    public async Task Lead_time_column_is_the_exact_milliseconds_between_the_stored_times(StorageProvider provider, string created, string done, long ms)
+    {
+        Use(provider);
         var id = await ItemAsync(1, "cost", "sre", "done", Iso.Parse(created), Iso.Parse(done));
         Assert.Equal((Iso.Parse(done) - Iso.Parse(created)).Ticks / TimeSpan.TicksPerMillisecond, ms);
         Assert.Equal(ms, await _t.Db.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT lead_ms FROM items WHERE id = @id", new { id })));

@@ -1,4 +1,5 @@
 using System.Text;
+using SpeBot.Core.Storage;
 using System.Text.Json;
 using SpeBot.Core;
 using SpeBot.Core.Exports;
@@ -11,10 +12,11 @@ public sealed class ExportTests
 {
     private const string Hostile = "=HYPERLINK(\"http://evil\",\"x\"), \"quoted\"\nline2 <!channel>";
 
-    [Fact]
-    public async Task CsvEscapesHostileTextAndKeepsJapanese()
+    [Theory]
+    [Providers]
+    public async Task CsvEscapesHostileTextAndKeepsJapanese(StorageProvider provider)
     {
-        using var t = new TestDatabase();
+        using var t = new TestDatabase(provider);
         var ws = await t.Workspaces.EnsureAsync(Platform.Slack, "T1");
         await t.Proposals.SubmitAsync(Platform.Slack, new NewItem(ws.Id, Hostile, "slack", "U1", Detail: "-1+1"), "C1", default);
         await t.Proposals.SubmitAsync(Platform.Slack, new NewItem(ws.Id, "監視の改善", "slack", "U2", Team: "SRE"), "C1", default);
@@ -29,10 +31,11 @@ public sealed class ExportTests
         Assert.Contains("SPE-2,監視の改善,,other,proposed,U2,SRE", text);
     }
 
-    [Fact]
-    public async Task JsonCarriesVotesAndEvents()
+    [Theory]
+    [Providers]
+    public async Task JsonCarriesVotesAndEvents(StorageProvider provider)
     {
-        using var t = new TestDatabase();
+        using var t = new TestDatabase(provider);
         var ws = await t.Workspaces.EnsureAsync(Platform.Slack, "T1");
         var (item, _) = await t.Proposals.SubmitAsync(Platform.Slack, new NewItem(ws.Id, "証明書 <b>", "slack", "U1"), "C1", default);
         await t.Votes.ToggleAsync(Platform.Slack, item.Id, "U9", "C1", default);

@@ -1,4 +1,5 @@
 using Dapper;
+using SpeBot.Core.Storage;
 using SpeBot.Core;
 using SpeBot.Core.Outbox;
 using SpeBot.Tests.Support;
@@ -8,9 +9,11 @@ namespace SpeBot.Tests.Core;
 
 public sealed class OutboxCoalescingTests : IDisposable
 {
-    private readonly TestDatabase _t = new();
+    private TestDatabase _t = null!;
 
-    public void Dispose() => _t.Dispose();
+    private void Use(StorageProvider provider) => _t = new TestDatabase(provider);
+
+    public void Dispose() => _t?.Dispose();
 
     private async Task<OutboundMessage> CardUpdateAsync()
     {
@@ -25,27 +28,35 @@ public sealed class OutboxCoalescingTests : IDisposable
         _t.Db.ReadAsync(c => c.QuerySingleAsync<(long, string, string)>(
             "SELECT version, status, next_attempt_at FROM outbox WHERE dedupe_key = 'card_update:7:C1'"));
 
-    [Fact]
-    public async Task A_pending_unleased_update_is_not_rewritten_by_more_of_the_same_and_keeps_its_due_time()
+    [Theory]
+    [Providers]
+    public async Task A_pending_unleased_update_is_not_rewritten_by_more_of_the_same_and_keeps_its_due_time(StorageProvider provider)
     {
+        Use(provider);
         await UpdateCardAsync();
         var first = await RowAsync();
         var again = await CardUpdateAsync();
 
         _t.Clock.Advance(TimeSpan.FromSeconds(1));
+        // Rows the statement wrote: SQLite's changes(); on PostgreSQL a rewritten row gets a new version, xmin.
+        const string RowVersion = "SELECT xmin::text FROM outbox WHERE dedupe_key = 'card_update:7:C1'";
+        var before = provider == StorageProvider.Postgres ? await _t.Db.ReadAsync(c => c.ExecuteScalarAsync<string>(RowVersion)) : null;
         var changed = await _t.Db.WriteAsync(async (c, tx) =>
         {
             await _t.Outbox.EnqueueAsync(c, tx, again, CancellationToken.None);
-            return await c.ExecuteScalarAsync<long>("SELECT changes()", transaction: tx);
+            return provider == StorageProvider.Postgres ? 0 : await c.ExecuteScalarAsync<long>("SELECT changes()", transaction: tx);
         });
 
         Assert.Equal(0, changed);
+        if (before is not null) Assert.Equal(before, await _t.Db.ReadAsync(c => c.ExecuteScalarAsync<string>(RowVersion)));
         Assert.Equal(first, await RowAsync());
     }
 
-    [Fact]
-    public async Task An_update_leased_by_a_sender_in_flight_gets_a_new_version_so_it_goes_again()
+    [Theory]
+    [Providers]
+    public async Task An_update_leased_by_a_sender_in_flight_gets_a_new_version_so_it_goes_again(StorageProvider provider)
     {
+        Use(provider);
         await UpdateCardAsync();
         _t.Clock.Advance(TimeSpan.FromSeconds(2));
         var leased = Assert.Single(await _t.Outbox.ClaimDueAsync(10, TimeSpan.FromMinutes(1)));
@@ -57,9 +68,11 @@ public sealed class OutboxCoalescingTests : IDisposable
         Assert.Equal("pending", row.Status);
     }
 
-    [Fact]
-    public async Task A_sent_update_becomes_pending_again_with_a_new_version()
+    [Theory]
+    [Providers]
+    public async Task A_sent_update_becomes_pending_again_with_a_new_version(StorageProvider provider)
     {
+        Use(provider);
         await UpdateCardAsync();
         _t.Clock.Advance(TimeSpan.FromSeconds(2));
         var leased = Assert.Single(await _t.Outbox.ClaimDueAsync(10, TimeSpan.FromMinutes(1)));

@@ -1,4 +1,5 @@
 using Dapper;
+using SpeBot.Core.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using SpeBot.Core;
 using SpeBot.Core.Discovery;
@@ -15,14 +16,15 @@ namespace SpeBot.Tests.Discovery;
 /// </summary>
 public sealed class WatcherDecisionTests : IDisposable
 {
-    private readonly TestDatabase _t = new();
+    private TestDatabase _t = null!;
     private readonly ProbeDouble _probe = new();
-    private readonly Watcher _watcher;
-    private readonly WatchStore _store;
-    private readonly MutedSources _muted;
+    private Watcher _watcher = null!;
+    private WatchStore _store = null!;
+    private MutedSources _muted = null!;
 
-    public WatcherDecisionTests()
+    private void Use(StorageProvider provider)
     {
+        _t = new TestDatabase(provider);
         _store = new WatchStore(_t.Db, _t.Clock);
         _muted = new MutedSources(_t.Db, _t.Clock);
         var discoveries = new Discoveries(_t.Db, _t.Proposals, _t.Items, _t.Cards, _t.Signal, _t.Clock);
@@ -30,7 +32,7 @@ public sealed class WatcherDecisionTests : IDisposable
             Opts.Create(new WatchOptions { CertDays = 30, When = "daily 06:00", TimeZone = "UTC" }), _t.Clock, NullLogger<Watcher>.Instance);
     }
 
-    public void Dispose() => _t.Dispose();
+    public void Dispose() => _t?.Dispose();
 
     private sealed class ProbeDouble : ITlsProbe
     {
@@ -54,9 +56,11 @@ public sealed class WatcherDecisionTests : IDisposable
     private Task<List<(string Title, string FoundBy, string Detail)>> ItemsAsync() =>
         _t.Db.ReadAsync(async c => (await c.QueryAsync<(string, string, string)>("SELECT title, found_by, detail FROM items ORDER BY id")).ToList());
 
-    [Fact]
-    public async Task LegacyTlsIsProposedOnceAndModernOnlyIsNot()
+    [Theory]
+    [Providers]
+    public async Task LegacyTlsIsProposedOnceAndModernOnlyIsNot(StorageProvider provider)
     {
+        Use(provider);
         await WatchAsync("old.example", "new.example");
         var far = _t.Clock.GetUtcNow().AddDays(300);
         _probe.Results["old.example"] = new TlsProbeResult(far, ["1.2", "1.1", "1.0"], null);
@@ -71,9 +75,11 @@ public sealed class WatcherDecisionTests : IDisposable
         Assert.Contains("TLS 1.2, TLS 1.1, TLS 1.0", item.Detail);
     }
 
-    [Fact]
-    public async Task OnePeriodIsCheckedOnceAndTheNextPeriodAgain()
+    [Theory]
+    [Providers]
+    public async Task OnePeriodIsCheckedOnceAndTheNextPeriodAgain(StorageProvider provider)
     {
+        Use(provider);
         await WatchAsync("a.example");
         _probe.Results["a.example"] = new TlsProbeResult(_t.Clock.GetUtcNow().AddDays(100), ["1.3"], null);
         // 09:00 UTC: the period is today's 06:00.
@@ -85,9 +91,11 @@ public sealed class WatcherDecisionTests : IDisposable
         Assert.Equal(2, _probe.Calls);
     }
 
-    [Fact]
-    public async Task ExpiryBelowCertDaysIsProposedAndARenewedCertificateIsANewFinding()
+    [Theory]
+    [Providers]
+    public async Task ExpiryBelowCertDaysIsProposedAndARenewedCertificateIsANewFinding(StorageProvider provider)
     {
+        Use(provider);
         await WatchAsync("pay.example");
         var now = _t.Clock.GetUtcNow();
         _probe.Results["pay.example"] = new TlsProbeResult(now.AddDays(31), ["1.3"], null);
@@ -107,18 +115,22 @@ public sealed class WatcherDecisionTests : IDisposable
         Assert.Equal(2, (await ItemsAsync()).Count);
     }
 
-    [Fact]
-    public async Task AnExpiredCertificateSaysSo()
+    [Theory]
+    [Providers]
+    public async Task AnExpiredCertificateSaysSo(StorageProvider provider)
     {
+        Use(provider);
         await WatchAsync("late.example");
         _probe.Results["late.example"] = new TlsProbeResult(_t.Clock.GetUtcNow().AddDays(-3).AddHours(-1), ["1.2"], null);
         await _watcher.RunDueAsync(default);
         Assert.Equal("Renew the certificate of late.example (expired 3 days ago)", Assert.Single(await ItemsAsync()).Title);
     }
 
-    [Fact]
-    public async Task AConnectionFailureIsRecordedNotProposed()
+    [Theory]
+    [Providers]
+    public async Task AConnectionFailureIsRecordedNotProposed(StorageProvider provider)
     {
+        Use(provider);
         await WatchAsync("down.example");
         _probe.Results["down.example"] = new TlsProbeResult(null, [], "connection failed (ConnectionRefused)");
         Assert.Equal(1, await _watcher.RunDueAsync(default));
@@ -127,9 +139,11 @@ public sealed class WatcherDecisionTests : IDisposable
         Assert.Equal("connection failed (ConnectionRefused)", e.Error);
     }
 
-    [Fact]
-    public async Task AMutedSourceProposesNothingButTheResultIsStillRecorded()
+    [Theory]
+    [Providers]
+    public async Task AMutedSourceProposesNothingButTheResultIsStillRecorded(StorageProvider provider)
     {
+        Use(provider);
         var ws = await WatchAsync("old.example");
         await _muted.MuteAsync(ws, Sources.Tls, "U1");
         _probe.Results["old.example"] = new TlsProbeResult(_t.Clock.GetUtcNow().AddDays(300), ["1.0"], null);

@@ -14,8 +14,33 @@ public sealed class ProvidersAttribute : DataAttribute
 {
     public override IEnumerable<object[]> GetData(MethodInfo testMethod)
     {
-        yield return [StorageProvider.Sqlite];
-        if (PostgresServer.Unavailable is null) yield return [StorageProvider.Postgres];
+        foreach (var p in Providers.Available()) yield return [p];
+    }
+}
+
+/// <summary>Theory data crossed with the providers, for store theories that have data of their own.</summary>
+public static class Providers
+{
+    public static IEnumerable<StorageProvider> Available()
+    {
+        yield return StorageProvider.Sqlite;
+        if (PostgresServer.Unavailable is null) yield return StorageProvider.Postgres;
+    }
+
+    public static TheoryData<StorageProvider, T> Cross<T>(IEnumerable<T> rows)
+    {
+        var data = new TheoryData<StorageProvider, T>();
+        foreach (var p in Available())
+            foreach (var r in rows) data.Add(p, r);
+        return data;
+    }
+
+    public static TheoryData<StorageProvider, T1, T2, T3> Cross<T1, T2, T3>(IEnumerable<(T1, T2, T3)> rows)
+    {
+        var data = new TheoryData<StorageProvider, T1, T2, T3>();
+        foreach (var p in Available())
+            foreach (var (a, b, c) in rows) data.Add(p, a, b, c);
+        return data;
     }
 }
 

@@ -64,6 +64,15 @@ public sealed class TestDatabase : IDisposable
     public Votes Votes { get; }
     public ItemQueries Queries { get; }
 
+    /// <summary>The tables of the database, whichever provider.</summary>
+    public async Task<List<string>> TablesAsync()
+    {
+        await using var c = await Db.OpenAsync();
+        return (await Dapper.SqlMapper.QueryAsync<string>(c, Provider == StorageProvider.Postgres
+            ? "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+            : "SELECT name FROM sqlite_master WHERE type = 'table'")).ToList();
+    }
+
     /// <summary>Leaves the file for a second TestDatabase on the same path (a restart with other settings).</summary>
     public bool KeepFile { get; set; }
 

@@ -1,4 +1,5 @@
 using Dapper;
+using SpeBot.Core.Storage;
 using SpeBot.Core;
 using SpeBot.Core.Items;
 using SpeBot.Tests.Support;
@@ -11,10 +12,11 @@ namespace SpeBot.Tests.Core.Items;
 /// </summary>
 public sealed class ListPagingTests
 {
-    [Fact]
-    public async Task EveryFilterAndPageEqualsFilteringAllItems()
+    [Theory]
+    [Providers]
+    public async Task EveryFilterAndPageEqualsFilteringAllItems(StorageProvider provider)
     {
-        using var t = new TestDatabase();
+        using var t = new TestDatabase(provider);
         var seed = new ItemSeed(t);
         var ws = await seed.WorkspaceAsync();
         var other = await t.Workspaces.EnsureAsync(Platform.Slack, "T2");

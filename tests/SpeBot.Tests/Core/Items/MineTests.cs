@@ -1,4 +1,5 @@
 using SpeBot.Core;
+using SpeBot.Core.Storage;
 using SpeBot.Core.Items;
 using SpeBot.Tests.Support;
 
@@ -7,10 +8,11 @@ namespace SpeBot.Tests.Core.Items;
 /// <summary><c>mine</c> reads a person's open items per status from the person indexes, not their newest items of any status.</summary>
 public sealed class MineTests
 {
-    [Fact]
-    public async Task OpenItemsShowEvenBehindMoreThanTwoHundredNewerClosedOnes()
+    [Theory]
+    [Providers]
+    public async Task OpenItemsShowEvenBehindMoreThanTwoHundredNewerClosedOnes(StorageProvider provider)
     {
-        using var t = new TestDatabase();
+        using var t = new TestDatabase(provider);
         var seed = new ItemSeed(t);
         var ws = await seed.WorkspaceAsync();
         var actor = new Actor(Platform.Slack, ws.Id, "UMAINT", "C1");

@@ -1,4 +1,5 @@
 using SpeBot.Core;
+using SpeBot.Core.Storage;
 using SpeBot.Core.Items;
 using SpeBot.Tests.Support;
 
@@ -7,10 +8,11 @@ namespace SpeBot.Tests.Core.Items;
 /// <summary>Search reads an in-process copy of the texts (issue 16); it must match what the SQL substring scan matched.</summary>
 public sealed class SearchTests
 {
-    [Fact]
-    public async Task EveryWordMustAppearInTitleOrDetailWhateverTheCaseNewestFirst()
+    [Theory]
+    [Providers]
+    public async Task EveryWordMustAppearInTitleOrDetailWhateverTheCaseNewestFirst(StorageProvider provider)
     {
-        using var t = new TestDatabase();
+        using var t = new TestDatabase(provider);
         var seed = new ItemSeed(t);
         var ws = await seed.WorkspaceAsync();
         var other = await t.Workspaces.EnsureAsync(Platform.Slack, "T2");
@@ -30,10 +32,11 @@ public sealed class SearchTests
         Assert.Equal([4L, 2L, 1L], (await t.Queries.SearchAsync(ws.Id, ["tls"])).Select(v => v.Item.Number));
     }
 
-    [Fact]
-    public async Task TheBytePairFilterFindsExactlyWhatTestingEveryTextFinds()
+    [Theory]
+    [Providers]
+    public async Task TheBytePairFilterFindsExactlyWhatTestingEveryTextFinds(StorageProvider provider)
     {
-        using var t = new TestDatabase();
+        using var t = new TestDatabase(provider);
         var seed = new ItemSeed(t);
         var ws = await seed.WorkspaceAsync();
         var other = await t.Workspaces.EnsureAsync(Platform.Slack, "T2");

@@ -1,4 +1,5 @@
 using SpeBot.Core;
+using SpeBot.Core.Storage;
 using SpeBot.Core.Items;
 using SpeBot.Tests.Support;
 
@@ -7,16 +8,22 @@ namespace SpeBot.Tests.Core.Items;
 /// <summary>The vote count and base score kept on the item (issue 16) stay equal to the votes under every path that changes them.</summary>
 public sealed class VoteCountTests : IDisposable
 {
-    private readonly TestDatabase _t = new();
-    private readonly ItemSeed _seed;
+    private TestDatabase _t = null!;
+    private ItemSeed _seed = null!;
 
-    public VoteCountTests() => _seed = new ItemSeed(_t);
-
-    public void Dispose() => _t.Dispose();
-
-    [Fact]
-    public async Task ReactionVotesAndTheirRetractionKeepTheCountAndBaseScore()
+    private void Use(StorageProvider provider)
     {
+        _t = new TestDatabase(provider);
+        _seed = new ItemSeed(_t);
+    }
+
+    public void Dispose() => _t?.Dispose();
+
+    [Theory]
+    [Providers]
+    public async Task ReactionVotesAndTheirRetractionKeepTheCountAndBaseScore(StorageProvider provider)
+    {
+        Use(provider);
         var ws = await _seed.WorkspaceAsync();
         var item = await _seed.ItemAsync(ws.Id, "Rotate TLS ciphers", impact: 5, effort: 2);
         await _seed.CardAsync(ws.Id, item.Id, "1.0001");
@@ -37,9 +44,11 @@ public sealed class VoteCountTests : IDisposable
         await _seed.AssertConsistentAsync();
     }
 
-    [Fact]
-    public async Task TheVoteButtonAddsAndWithdrawsOneVotePerPerson()
+    [Theory]
+    [Providers]
+    public async Task TheVoteButtonAddsAndWithdrawsOneVotePerPerson(StorageProvider provider)
     {
+        Use(provider);
         var ws = await _seed.WorkspaceAsync();
         var item = await _seed.ItemAsync(ws.Id, "Cache hot reads");
 
@@ -54,9 +63,11 @@ public sealed class VoteCountTests : IDisposable
         await _seed.AssertConsistentAsync();
     }
 
-    [Fact]
-    public async Task MergeMovesVotesOncePerPersonAndBothCountsFollow()
+    [Theory]
+    [Providers]
+    public async Task MergeMovesVotesOncePerPersonAndBothCountsFollow(StorageProvider provider)
     {
+        Use(provider);
         var ws = await _seed.WorkspaceAsync();
         var source = await _seed.ItemAsync(ws.Id, "Upgrade Postgres", impact: 4);
         var target = await _seed.ItemAsync(ws.Id, "Postgres 17 upgrade", effort: 4);
@@ -74,9 +85,11 @@ public sealed class VoteCountTests : IDisposable
         await _seed.AssertConsistentAsync();
     }
 
-    [Fact]
-    public async Task AReactionOnTheCardOfAMergedItemCountsForTheTarget()
+    [Theory]
+    [Providers]
+    public async Task AReactionOnTheCardOfAMergedItemCountsForTheTarget(StorageProvider provider)
     {
+        Use(provider);
         var ws = await _seed.WorkspaceAsync();
         var source = await _seed.ItemAsync(ws.Id, "Dup");
         var target = await _seed.ItemAsync(ws.Id, "Original");
@@ -92,9 +105,11 @@ public sealed class VoteCountTests : IDisposable
         await _seed.AssertConsistentAsync();
     }
 
-    [Fact]
-    public async Task WithdrawingAProposalKeepsItsVotesAndTakesItOutOfTop()
+    [Theory]
+    [Providers]
+    public async Task WithdrawingAProposalKeepsItsVotesAndTakesItOutOfTop(StorageProvider provider)
     {
+        Use(provider);
         var ws = await _seed.WorkspaceAsync();
         var item = await _seed.ItemAsync(ws.Id, "Mine to withdraw", author: "UAUTH");
         var other = await _seed.ItemAsync(ws.Id, "Stays");
@@ -108,9 +123,11 @@ public sealed class VoteCountTests : IDisposable
         await _seed.AssertConsistentAsync();
     }
 
-    [Fact]
-    public async Task ConcurrentVotesFromManyPeopleAllCount()
+    [Theory]
+    [Providers]
+    public async Task ConcurrentVotesFromManyPeopleAllCount(StorageProvider provider)
     {
+        Use(provider);
         var ws = await _seed.WorkspaceAsync();
         var item = await _seed.ItemAsync(ws.Id, "Popular");
         await _seed.CardAsync(ws.Id, item.Id, "3.0001");
@@ -129,9 +146,11 @@ public sealed class VoteCountTests : IDisposable
         await _seed.AssertConsistentAsync();
     }
 
-    [Fact]
-    public async Task ItemCountsFollowEveryStatusChange()
+    [Theory]
+    [Providers]
+    public async Task ItemCountsFollowEveryStatusChange(StorageProvider provider)
     {
+        Use(provider);
         var ws = await _seed.WorkspaceAsync();
         var a = new Actor(Platform.Slack, ws.Id, "UMAINT", "C1");
         var items = new List<Item>();

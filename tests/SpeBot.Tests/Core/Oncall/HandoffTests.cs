@@ -1,4 +1,5 @@
 using Dapper;
+using SpeBot.Core.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SpeBot.Core;
@@ -12,14 +13,18 @@ namespace SpeBot.Tests.Core.Oncall;
 
 public sealed class HandoffTests : IDisposable
 {
-    private readonly TestDatabase _t = new();
+    private TestDatabase _t = null!;
     private readonly RetroPollTests.RecordingTimers _timers = new();
-    private readonly ShiftStore _shifts;
+    private ShiftStore _shifts = null!;
     private long _ws;
 
-    public HandoffTests() => _shifts = new ShiftStore(_t.Db, _t.Clock);
+    private void Use(StorageProvider provider)
+    {
+        _t = new TestDatabase(provider);
+        _shifts = new ShiftStore(_t.Db, _t.Clock);
+    }
 
-    public void Dispose() => _t.Dispose();
+    public void Dispose() => _t?.Dispose();
 
     private Handoffs Handoffs(params string[] rotation) =>
         new(_t.Db, _t.Outbox, _t.Signal, _timers, _t.Clock, Options.Create(new OncallOptions { Rotation = rotation, AckReminderMinutes = 30 }));
@@ -35,9 +40,11 @@ public sealed class HandoffTests : IDisposable
 
     private long Count(string sql) => _t.Db.ReadAsync(c => c.ExecuteScalarAsync<long>(sql)).Result;
 
-    [Fact]
-    public async Task AShiftWithoutNotesIsAQuietShift()
+    [Theory]
+    [Providers]
+    public async Task AShiftWithoutNotesIsAQuietShift(StorageProvider provider)
     {
+        Use(provider);
         var ws = (await _t.Workspaces.EnsureAsync(Platform.Slack, "T1")).Id;
         await _shifts.StartAsync(ws, "U1", "U1");
         _t.Clock.Advance(TimeSpan.FromHours(8));
@@ -48,9 +55,11 @@ public sealed class HandoffTests : IDisposable
         Assert.Equal(("U1", "U2"), (started.Outgoing, started.Incoming));
     }
 
-    [Fact]
-    public async Task NotesInTheShiftAreSortedIntoToilOpenQuestionsAndTouchedItems()
+    [Theory]
+    [Providers]
+    public async Task NotesInTheShiftAreSortedIntoToilOpenQuestionsAndTouchedItems(StorageProvider provider)
     {
+        Use(provider);
         var ws = (await _t.Workspaces.EnsureAsync(Platform.Slack, "T1")).Id;
         await _t.Proposals.SubmitAsync(Platform.Slack, new NewItem(ws, "Old item", "slack", "U9"), "C100", default);
         _t.Clock.Advance(TimeSpan.FromMinutes(5));
@@ -72,9 +81,11 @@ public sealed class HandoffTests : IDisposable
         Assert.Equal("Fix disk alerts", Assert.Single(model.Touched).Item.Title);
     }
 
-    [Fact]
-    public async Task TheRotationHandsToTheNextPersonAndADoubleFireHandsOverOnce()
+    [Theory]
+    [Providers]
+    public async Task TheRotationHandsToTheNextPersonAndADoubleFireHandsOverOnce(StorageProvider provider)
     {
+        Use(provider);
         var ws = (await _t.Workspaces.EnsureAsync(Platform.Slack, "T1")).Id;
         await _shifts.StartAsync(ws, "U1", "U1");
         var store = new ScheduleStore(_t.Db, _t.Clock);
@@ -94,9 +105,11 @@ public sealed class HandoffTests : IDisposable
         Assert.Equal(SpeBot.Core.Schedules.DueKinds.HandoffReminder, Assert.Single(_timers.Armed).Kind);
     }
 
-    [Fact]
-    public async Task AnUnackedHandoffIsRemindedExactlyOnceAcrossRetriesAndRestarts()
+    [Theory]
+    [Providers]
+    public async Task AnUnackedHandoffIsRemindedExactlyOnceAcrossRetriesAndRestarts(StorageProvider provider)
     {
+        Use(provider);
         var started = await StartAsync(Handoffs(), "U2");
         Assert.Equal(0, await Handoffs().RemindDueAsync());
 
@@ -108,9 +121,11 @@ public sealed class HandoffTests : IDisposable
         Assert.Equal(1, Count($"SELECT COUNT(*) FROM outbox WHERE dedupe_key = 'handoff_reminder:{started.Id}' AND channel_id = 'U2'"));
     }
 
-    [Fact]
-    public async Task AnAckedHandoffIsNeverRemindedAndOnlyTheIncomingPersonCanAck()
+    [Theory]
+    [Providers]
+    public async Task AnAckedHandoffIsNeverRemindedAndOnlyTheIncomingPersonCanAck(StorageProvider provider)
     {
+        Use(provider);
         var started = await StartAsync(Handoffs(), "U2");
 
         Assert.Equal(AckOutcome.NotYours, await Handoffs().AckAsync(_ws, started.Id, "U3"));

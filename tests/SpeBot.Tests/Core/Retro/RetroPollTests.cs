@@ -13,10 +13,12 @@ namespace SpeBot.Tests.Core.Retro;
 
 public sealed class RetroPollTests : IDisposable
 {
-    private readonly TestDatabase _t = new();
+    private TestDatabase _t = null!;
     private readonly RecordingTimers _timers = new();
 
-    public void Dispose() => _t.Dispose();
+    private void Use(StorageProvider provider) => _t = new TestDatabase(provider);
+
+    public void Dispose() => _t?.Dispose();
 
     private RetroPolls Polls() => new(_t.Db, _t.Outbox, _t.Signal, _t.Queries, _timers, _t.Clock, Options.Create(new RetroOptions()), new Inbox(_t.Clock));
 
@@ -42,9 +44,11 @@ public sealed class RetroPollTests : IDisposable
     private List<(string Key, string Kind, string Body)> Outbox() =>
         _t.Db.ReadAsync(c => c.QueryAsync<(string, string, string)>("SELECT dedupe_key, kind, body FROM outbox ORDER BY id")).Result.ToList();
 
-    [Fact]
-    public async Task PollOffersTheDoneItemsAndTheTopOpenItemsAndArmsItsCloseTimer()
+    [Theory]
+    [Providers]
+    public async Task PollOffersTheDoneItemsAndTheTopOpenItemsAndArmsItsCloseTimer(StorageProvider provider)
     {
+        Use(provider);
         var (ws, a, b, open) = await SeedAsync();
         var id = await OpenAsync(ws);
         await Polls().ArmTimersAsync();
@@ -56,9 +60,11 @@ public sealed class RetroPollTests : IDisposable
         Assert.Equal((DueKinds.PollClose, id, _t.Clock.GetUtcNow().AddHours(2)), Assert.Single(_timers.Armed));
     }
 
-    [Fact]
-    public async Task ClickingAnotherOptionMovesTheVoteSoEachPersonHasOneVotePerQuestion()
+    [Theory]
+    [Providers]
+    public async Task ClickingAnotherOptionMovesTheVoteSoEachPersonHasOneVotePerQuestion(StorageProvider provider)
     {
+        Use(provider);
         var (ws, a, b, open) = await SeedAsync();
         var id = await OpenAsync(ws);
         var polls = Polls();
@@ -76,9 +82,11 @@ public sealed class RetroPollTests : IDisposable
         Assert.Single(Outbox(), r => r.Kind == "poll_update");
     }
 
-    [Fact]
-    public async Task VotesForOptionsOutsideThePollOrFromAnotherWorkspaceAreRejected()
+    [Theory]
+    [Providers]
+    public async Task VotesForOptionsOutsideThePollOrFromAnotherWorkspaceAreRejected(StorageProvider provider)
     {
+        Use(provider);
         var (ws, a, _, open) = await SeedAsync();
         var id = await OpenAsync(ws);
         var polls = Polls();
@@ -89,9 +97,11 @@ public sealed class RetroPollTests : IDisposable
         Assert.Equal(0, await _t.Db.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM poll_votes")));
     }
 
-    [Fact]
-    public async Task ClosingTwiceClosesOnceWithOneResultsEditAndOneRecognitionOfTheWinnersDoer()
+    [Theory]
+    [Providers]
+    public async Task ClosingTwiceClosesOnceWithOneResultsEditAndOneRecognitionOfTheWinnersDoer(StorageProvider provider)
     {
+        Use(provider);
         var (ws, a, b, _) = await SeedAsync();
         var id = await OpenAsync(ws);
         var polls = Polls();
@@ -112,9 +122,11 @@ public sealed class RetroPollTests : IDisposable
         Assert.Equal(b, view.Questions[0].Winner!.Item!.Id);
     }
 
-    [Fact]
-    public async Task APollWhoseTimePassedWhileDownIsClosedExactlyOnceAcrossRestarts()
+    [Theory]
+    [Providers]
+    public async Task APollWhoseTimePassedWhileDownIsClosedExactlyOnceAcrossRestarts(StorageProvider provider)
     {
+        Use(provider);
         var (ws, a, _, _) = await SeedAsync();
         var id = await OpenAsync(ws);
         await Polls().VoteAsync(Platform.Slack, ws, id, "done", O(a), "U1");
@@ -127,9 +139,11 @@ public sealed class RetroPollTests : IDisposable
         Assert.Single(Outbox(), r => r.Key.StartsWith("poll_recognition:", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task AnonymousPollKeepsVotersOutOfItsView()
+    [Theory]
+    [Providers]
+    public async Task AnonymousPollKeepsVotersOutOfItsView(StorageProvider provider)
     {
+        Use(provider);
         var (ws, a, _, _) = await SeedAsync();
         var id = await OpenAsync(ws, anonymous: true);
         await Polls().VoteAsync(Platform.Slack, ws, id, "done", O(a), "U1");
@@ -141,9 +155,11 @@ public sealed class RetroPollTests : IDisposable
         Assert.Equal(1, view.Questions[0].Winner!.Votes);
     }
 
-    [Fact]
-    public async Task ScheduledRetroOpensOnePollPerPeriodAndArmsItsTimer()
+    [Theory]
+    [Providers]
+    public async Task ScheduledRetroOpensOnePollPerPeriodAndArmsItsTimer(StorageProvider provider)
     {
+        Use(provider);
         var (ws, _, _, _) = await SeedAsync();
         var store = new ScheduleStore(_t.Db, _t.Clock);
         When.TryParse("daily 18:00", out var cron);

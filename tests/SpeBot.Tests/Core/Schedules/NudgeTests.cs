@@ -12,9 +12,11 @@ public sealed class NudgeTests : IDisposable
 {
     private static readonly TimeZoneInfo Tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
     private static readonly TimeZoneInfo NewYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
-    private readonly TestDatabase _t = new();
+    private TestDatabase _t = null!;
 
-    public void Dispose() => _t.Dispose();
+    private void Use(StorageProvider provider) => _t = new TestDatabase(provider);
+
+    public void Dispose() => _t?.Dispose();
 
     [Theory]
     [InlineData("2026-11-02T01:00:00Z", null)]                     // Monday 10:00 Tokyo: inside
@@ -27,18 +29,22 @@ public sealed class NudgeTests : IDisposable
         Assert.Equal(next is null ? null : DateTimeOffset.Parse(next, System.Globalization.CultureInfo.InvariantCulture), start);
     }
 
-    [Fact]
-    public void WorkingHoursFollowThePersonsOwnZone()
+    [Theory]
+    [Providers]
+    public void WorkingHoursFollowThePersonsOwnZone(StorageProvider provider)
     {
+        Use(provider);
         // Monday 2026-11-02 15:00 UTC is 10:00 in New York (inside) and 00:00 Tuesday in Tokyo (outside).
         var now = new DateTimeOffset(2026, 11, 2, 15, 0, 0, TimeSpan.Zero);
         Assert.Null(WorkingHours.NextStart(now, NewYork, new ScheduleOptions()));
         Assert.NotNull(WorkingHours.NextStart(now, Tokyo, new ScheduleOptions()));
     }
 
-    [Fact]
-    public async Task NudgeRunDmsEachPersonWithStaleClaimsExceptThoseWhoOptedOutAndNamesUnownedTopItems()
+    [Theory]
+    [Providers]
+    public async Task NudgeRunDmsEachPersonWithStaleClaimsExceptThoseWhoOptedOutAndNamesUnownedTopItems(StorageProvider provider)
     {
+        Use(provider);
         var ws = await _t.Workspaces.EnsureAsync(Platform.Slack, "T1");
         var ids = new List<long>();
         foreach (var (title, claimer) in new[] { ("A", "U1"), ("B", "U1"), ("C", "U2"), ("D", (string?)null) })
@@ -76,9 +82,11 @@ public sealed class NudgeTests : IDisposable
         Assert.DoesNotContain("SPE-1 A", line.Body);
     }
 
-    [Fact]
-    public async Task PersonsZoneIsLookedUpOnceAndCached()
+    [Theory]
+    [Providers]
+    public async Task PersonsZoneIsLookedUpOnceAndCached(StorageProvider provider)
     {
+        Use(provider);
         var ws = await _t.Workspaces.EnsureAsync(Platform.Slack, "T1");
         var zones = new FixedZones();
         var settings = new NudgeSettings(_t.Db, zones, _t.Clock);

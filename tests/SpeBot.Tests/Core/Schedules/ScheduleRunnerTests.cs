@@ -10,17 +10,18 @@ namespace SpeBot.Tests.Core.Schedules;
 
 public sealed class ScheduleRunnerTests : IDisposable
 {
-    private readonly TestDatabase _t = new();
-    private readonly ScheduleStore _store;
-    private readonly ScheduleRunner _runner;
+    private TestDatabase _t = null!;
+    private ScheduleStore _store = null!;
+    private ScheduleRunner _runner = null!;
 
-    public ScheduleRunnerTests()
+    private void Use(StorageProvider provider)
     {
+        _t = new TestDatabase(provider);
         _store = new ScheduleStore(_t.Db, _t.Clock);
         _runner = new ScheduleRunner(_t.Db, _store, [new DigestPost(_t.Outbox, _t.Clock)], _t.Signal, _t.Clock, NullLogger<ScheduleRunner>.Instance);
     }
 
-    public void Dispose() => _t.Dispose();
+    public void Dispose() => _t?.Dispose();
 
     private async Task<long> DigestScheduleAsync(string when = "mon 09:00", string zone = "Asia/Tokyo")
     {
@@ -32,9 +33,11 @@ public sealed class ScheduleRunnerTests : IDisposable
     private List<string> DigestKeys() =>
         _t.Db.ReadAsync(c => c.QueryAsync<string>("SELECT dedupe_key FROM outbox WHERE kind = 'digest' ORDER BY id")).Result.ToList();
 
-    [Fact]
-    public async Task ADoubleFirePostsOnce()
+    [Theory]
+    [Providers]
+    public async Task ADoubleFirePostsOnce(StorageProvider provider)
     {
+        Use(provider);
         var id = await DigestScheduleAsync();
         // The clock starts Monday 2026-11-02 09:00 UTC (18:00 Tokyo); the next Monday 09:00 Tokyo is 11-09 00:00 UTC.
         _t.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 9, 0, 0, 5, TimeSpan.Zero));
@@ -46,18 +49,22 @@ public sealed class ScheduleRunnerTests : IDisposable
         Assert.Equal([$"digest:{id}:2026-11-09T00:00:00.000Z"], DigestKeys());
     }
 
-    [Fact]
-    public async Task APeriodBeforeTheScheduleExistedIsNeverMadeUp()
+    [Theory]
+    [Providers]
+    public async Task APeriodBeforeTheScheduleExistedIsNeverMadeUp(StorageProvider provider)
     {
+        Use(provider);
         var id = await DigestScheduleAsync();
         Assert.Equal(RunOutcome.NotDue, await _runner.RunAsync(id, default));
         Assert.Equal(0, await _runner.CatchUpAsync(default));
         Assert.Empty(DigestKeys());
     }
 
-    [Fact]
-    public async Task CatchUpAfterDowntimeMakesUpOnlyTheLatestPeriodExactlyOnce()
+    [Theory]
+    [Providers]
+    public async Task CatchUpAfterDowntimeMakesUpOnlyTheLatestPeriodExactlyOnce(StorageProvider provider)
     {
+        Use(provider);
         var id = await DigestScheduleAsync();
         // Down for three weeks: three Mondays were missed; only the latest is posted.
         _t.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 25, 3, 0, 0, TimeSpan.Zero));
@@ -71,9 +78,11 @@ public sealed class ScheduleRunnerTests : IDisposable
         Assert.Equal(["2026-11-23T00:00:00.000Z"], runs);
     }
 
-    [Fact]
-    public async Task ADisabledScheduleNeverRuns()
+    [Theory]
+    [Providers]
+    public async Task ADisabledScheduleNeverRuns(StorageProvider provider)
     {
+        Use(provider);
         var id = await DigestScheduleAsync();
         var workspace = await _t.Workspaces.EnsureAsync(Platform.Slack, "T1");
         Assert.True(await _store.DisableAsync(workspace.Id, id));
@@ -81,9 +90,11 @@ public sealed class ScheduleRunnerTests : IDisposable
         Assert.Equal(RunOutcome.Gone, await _runner.RunAsync(id, default));
     }
 
-    [Fact]
-    public async Task ConfiguredSchedulesAreSeededOnceAndDisabledWhenRemoved()
+    [Theory]
+    [Providers]
+    public async Task ConfiguredSchedulesAreSeededOnceAndDisabledWhenRemoved(StorageProvider provider)
     {
+        Use(provider);
         var options = new ScheduleOptions
         {
             Entries = [new ConfiguredSchedule { Workspace = "T1", Kind = "digest", Channel = "C100", When = "mon 09:00" }],
@@ -100,9 +111,11 @@ public sealed class ScheduleRunnerTests : IDisposable
         Assert.Empty(await _store.EnabledAsync());
     }
 
-    [Fact]
-    public void InvalidConfiguredScheduleNamesItsKey()
+    [Theory]
+    [Providers]
+    public void InvalidConfiguredScheduleNamesItsKey(StorageProvider provider)
     {
+        Use(provider);
         var options = new ScheduleOptions { Entries = [new ConfiguredSchedule { Workspace = "T1", Kind = "digest", Channel = "C1", When = "someday" }] };
         var errors = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).ToList();
         Assert.Contains(errors, e => e.ErrorMessage!.Contains("Schedules:Entries:0:When", StringComparison.Ordinal));
