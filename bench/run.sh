@@ -7,7 +7,9 @@
 # Environment: SYNC=NORMAL (SQLite without power-loss fsync), BOT_LOG=file (keep the bot's log), BOT_ENV="K=V ..."
 # (extra variables for the bot), PROVIDER=postgres (a throwaway PostgreSQL from tests/postgres.sh, fsync and
 # synchronous_commit on, over loopback TCP), INSTANCES=2 (PostgreSQL only: that many bot processes on the one database,
-# the load generator's clients split between them). Results of PROVIDER=postgres go to bench/results/latest-postgres-N.txt.
+# the load generator's clients split between them), PG_STATS=1 (PostgreSQL: load pg_stat_statements and print the
+# statements that took the server's time, to see where a request's time goes). Results of PROVIDER=postgres go to
+# bench/results/latest-postgres-N.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-5}"; clients="${2:-64,128,256}"; warmup="${3:-10}"; rounds="${4:-2}"
@@ -40,6 +42,15 @@ if [ "$provider" = postgres ]; then
   echo "starting PostgreSQL (fsync on, synchronous_commit on) ..."
   connection="$(tests/postgres.sh start "$pg" --tcp --owner-pid $$)"
   database="$connection"; storage=(Storage__Provider=postgres Storage__ConnectionString="$connection")
+  bin="$(tests/postgres.sh bindir)"
+  # The same server for psql, which takes libpq's keywords rather than Npgsql's.
+  libpq="$(echo "$connection" | sed 's/;/ /g; s/Host=/host=/; s/Port=/port=/; s/Username=/user=/; s/Database=/dbname=/')"
+  as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+  if [ "${PG_STATS:-0}" = 1 ]; then
+    "$bin/psql" -q "$libpq" -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
+    as_pg "$bin/pg_ctl" -D "$pg/data" -w restart >/dev/null
+    "$bin/psql" -q "$libpq" -c "CREATE EXTENSION pg_stat_statements"
+  fi
   results=bench/results/latest-postgres-$instances.txt
   # The first instance migrates alone, so the others do not all wait on the migration lock while the clock runs.
   echo "migrating ..."
@@ -67,6 +78,12 @@ BENCH_BOT_PID="$(IFS=,; echo "${bots[*]}")" dotnet "$work/bench/SpeBot.Bench.dll
   | tee "$results"
 status=${PIPESTATUS[0]}
 set -e
+if [ "$provider" = postgres ] && [ "${PG_STATS:-0}" = 1 ]; then
+  echo; echo "PostgreSQL statements by total time (whole run, warm-up included):"
+  "$bin/psql" -q -P pager=off "$libpq" -c "SELECT calls, round(total_exec_time::numeric, 0) AS total_ms, round(mean_exec_time::numeric * 1000, 0) AS mean_us,
+      rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query
+    FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25" | tee -a "$results"
+fi
 if [ "$status" -ne 0 ]; then
   for i in $(seq 1 "$instances"); do
     log="${BOT_LOG:-$work/bot.log}"; [ "$instances" -gt 1 ] && log="$log.$i"

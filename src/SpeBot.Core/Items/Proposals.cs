@@ -11,9 +11,14 @@ namespace SpeBot.Core.Items;
 /// </summary>
 public sealed class Proposals(Database db, ItemStore items, OutboxStore outbox, OutboxSignal signal, Inbox inbox)
 {
+    // PostgreSQL only: see ProposalBatch (SQLite's writer already commits in groups).
+    private readonly ProposalBatch? _batch = db.Provider == StorageProvider.Postgres ? new ProposalBatch(db) : null;
+
     public async Task<(Item Item, bool Created)> SubmitAsync(Platform platform, NewItem item, string cardChannelId, CancellationToken ct)
     {
-        var result = await db.WriteAsync((c, tx) => CreateAsync(c, tx, platform, item, cardChannelId, ct), ct);
+        var result = _batch is null
+            ? await db.WriteAsync((c, tx) => CreateAsync(c, tx, platform, item, cardChannelId, ct), ct)
+            : await _batch.RunAsync(item.WorkspaceId, (c, tx) => CreateAsync(c, tx, platform, item, cardChannelId, CancellationToken.None), ct);
         if (result.Created) Created(platform);
         return result;
     }
