@@ -24,7 +24,7 @@ dotnet build bench/SpeBot.Bench -c Release -o "$work/bench" -v quiet -nologo >/d
 PORT=$bot_port SLACK_SIGNING_SECRET="$secret" DB="$work/bolt.db" SLACK_API_URL="http://127.0.0.1:$slack_port/api/" \
   node bench/bolt/app.js > "${BOT_LOG:-$work/bolt.log}" 2>&1 &
 bot=$!
-trap 'kill $bot 2>/dev/null; wait $bot 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $bot 2>/dev/null; wait $bot 2>/dev/null || true; rm -rf "$work"' EXIT
 
 set +e
 BENCH_BOT_PID=$bot BENCH_SCENARIOS=healthz,propose BENCH_TARGET=off \

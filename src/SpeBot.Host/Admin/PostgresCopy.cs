@@ -20,6 +20,21 @@ public sealed class PostgresCopy(TextWriter stdout, TextWriter stderr)
 
     public async Task<int> RunAsync(string sqlitePath, string connectionString, ILoggerFactory loggers, TimeProvider clock, CancellationToken ct)
     {
+        try
+        {
+            return await CopyAsync(sqlitePath, connectionString, loggers, clock, ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or SqliteException or InvalidOperationException or ArgumentException)
+        {
+            // The server unreachable, a refused login, a value that does not convert: one line, no stack trace. The
+            // transaction, if it was open, is rolled back with the connection; Npgsql's messages never hold the password.
+            stderr.WriteLine($"The copy failed and nothing was copied: {e.Message}");
+            return 1;
+        }
+    }
+
+    private async Task<int> CopyAsync(string sqlitePath, string connectionString, ILoggerFactory loggers, TimeProvider clock, CancellationToken ct)
+    {
         var source = Path.GetFullPath(sqlitePath);
         if (!File.Exists(source))
         {

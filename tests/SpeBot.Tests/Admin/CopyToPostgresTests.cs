@@ -113,6 +113,19 @@ public sealed class CopyToPostgresTests : IAsyncLifetime
         Assert.Contains("Storage__ConnectionString", stderr.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AnUnreachableTargetFailsWithOneLineAndNoPassword()
+    {
+        using var source = new TestDatabase();
+
+        var run = await CopyAsync(source.Path, "Host=127.0.0.1;Port=1;Username=spebot;Password=hunter2;Database=spebot;Timeout=3");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("The copy failed and nothing was copied: ", run.Stderr, StringComparison.Ordinal);
+        Assert.Single(run.Stderr.Trim().Split('\n'));
+        Assert.DoesNotContain("hunter2", run.Stderr + run.Stdout, StringComparison.Ordinal);
+    }
+
     [PostgresFact]
     public async Task ASourceFromAnOlderSpeBotIsRefusedUntilMigrated()
     {
