@@ -74,4 +74,39 @@ public sealed class ProposalBatchTests
         Assert.Equal(39L, await t.Db.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM items")));
         Assert.Equal(39L, await t.Db.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE kind = 'item_card'")));
     }
+
+    [Theory]
+    [Providers]
+    public async Task AProposalInABatchIsStoredAsAProposalWrittenAloneWithItsEventAndCard(StorageProvider provider)
+    {
+        using var t = new TestDatabase(provider);
+        var workspace = await t.Workspaces.EnsureAsync(Platform.Slack, "T1");
+        var full = new NewItem(workspace.Id, "Rotate <keys> & \0 certs", "slack", "U42", "security", "Detail\0 text", 4, 2, "platform",
+            ChannelId: "C9");
+
+        var others = Enumerable.Range(0, 20).Select(i => t.Proposals.SubmitAsync(Platform.Slack, new NewItem(workspace.Id, $"o{i}", "slack", "U1"), "C1",
+            CancellationToken.None)).ToList();
+        var (item, created) = await t.Proposals.SubmitAsync(Platform.Slack, full, "C9", CancellationToken.None);
+        await Task.WhenAll(others);
+
+        Assert.True(created);
+        var stored = await t.Items.GetAsync(item.Id);
+        Assert.NotNull(stored);
+        Assert.Equal((item.Number, item.Title, item.Detail, item.Category, item.Team, item.Impact, item.Effort, item.AuthorId, item.CreatedAt),
+            (stored.Number, stored.Title, stored.Detail, stored.Category, stored.Team, stored.Impact, stored.Effort, stored.AuthorId, stored.CreatedAt));
+        Assert.Equal(("proposed", "security", 4, 2, "platform", "U42"), (stored.Status, stored.Category, stored.Impact, stored.Effort, stored.Team, stored.AuthorId));
+        Assert.Equal(Scoring.Base(0, 4, 2, new ScoreWeights()), stored.BaseScore);
+        var ev = await t.Db.ReadAsync(c => c.QuerySingleAsync<(string Actor, string Platform, string Channel)>(
+            "SELECT actor_id, platform, channel_id FROM item_events WHERE item_id = @id AND action = 'proposed'", new { id = item.Id }));
+        Assert.Equal(("U42", "slack", "C9"), ev);
+        var card = await t.Outbox.FindAsync($"item_card:{item.Id}:C9");
+        Assert.NotNull(card);
+        Assert.Equal(("C9", "item_card", "pending"), (card.ChannelId, card.Kind, card.Status));
+        Assert.Equal(item.Id, OutboundBody.Parse(card.Body).ItemId);
+        // Cards of one channel queue in number order (the outbox sends a channel's rows in id order).
+        var c1 = (await t.Db.ReadAsync(c => c.QueryAsync<long>(
+            "SELECT i.number FROM outbox o JOIN items i ON o.dedupe_key = 'item_card:' || i.id || ':C1' ORDER BY o.id"))).ToList();
+        Assert.Equal(c1.Order(), c1);
+        Assert.Equal(20, c1.Count);
+    }
 }
