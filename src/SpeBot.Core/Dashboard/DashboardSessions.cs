@@ -44,8 +44,11 @@ public sealed class DashboardSessions(Database db, TimeProvider clock, IOptions<
             if (link is null) return ((string?)null, (DashboardSession?)null, LinkProblem.Unknown);
             if (link.UsedAt is not null) return (null, null, LinkProblem.Used);
             if (Iso.Parse(link.ExpiresAt) <= now) return (null, null, LinkProblem.Expired);
-            await c.ExecuteAsync(new CommandDefinition("UPDATE dashboard_links SET used_at = @now WHERE token_hash = @hash",
-                new { hash, now = Iso.Of(now) }, tx, cancellationToken: ct));
+            // Conditional, so two redeems at once on two instances (PostgreSQL) cannot both read "unused" and both win: the
+            // second waits for the first's commit, then finds the link used.
+            if (await c.ExecuteAsync(new CommandDefinition("UPDATE dashboard_links SET used_at = @now WHERE token_hash = @hash AND used_at IS NULL",
+                    new { hash, now = Iso.Of(now) }, tx, cancellationToken: ct)) == 0)
+                return (null, null, LinkProblem.Used);
             await c.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO dashboard_sessions (token_hash, workspace_id, user_id, locale, expires_at, created_at)
                 VALUES (@hash, @WorkspaceId, @UserId, @Locale, @expires, @now)

@@ -19,6 +19,12 @@ public sealed class Lifecycle(Database db, ItemStore items, CardUpdates cards, W
 {
     public const int MaxNote = 2000;
 
+    // This store's dialect difference. Every change reads the item, checks its state and who may act, then writes: on
+    // SQLite's single writer nothing can change the row in between; on PostgreSQL (READ COMMITTED, several instances) the
+    // item row is locked as it is read, so two changes to one item (two people claiming it) run one after the other and
+    // the second sees the first's result. Other items stay free.
+    private readonly string _lockRow = db.Provider == StorageProvider.Postgres ? " FOR UPDATE OF i" : "";
+
     private enum Who { Anyone, Maintainer, ClaimerOrMaintainer, AuthorOrMaintainer, Finisher }
 
     public Task<Message> AcceptAsync(Actor a, long number, CancellationToken ct) =>
@@ -225,9 +231,9 @@ public sealed class Lifecycle(Database db, ItemStore items, CardUpdates cards, W
         return result;
     }
 
-    private static Task<Item?> LoadAsync(DbConnection c, DbTransaction tx, long workspaceId, long number, CancellationToken ct) =>
+    private Task<Item?> LoadAsync(DbConnection c, DbTransaction tx, long workspaceId, long number, CancellationToken ct) =>
         c.QuerySingleOrDefaultAsync<Item>(new CommandDefinition(
-            $"{ItemStore.Select} WHERE i.workspace_id = @workspaceId AND i.number = @number", new { workspaceId, number }, tx, cancellationToken: ct));
+            $"{ItemStore.Select} WHERE i.workspace_id = @workspaceId AND i.number = @number{_lockRow}", new { workspaceId, number }, tx, cancellationToken: ct));
 
     private Task EventAsync(DbConnection c, DbTransaction tx, Actor a, Item item, string action, string? detail, CancellationToken ct) =>
         items.AppendEventAsync(c, tx, item.Id, a.UserId, action, detail, a.Platform.Wire(), a.ChannelId, ct);

@@ -29,6 +29,8 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
 {
     // This store's dialect difference (Storage/Dialect.cs): how a list parameter is matched.
     private readonly string _inVoteReactions = db.Provider.In("voteReactions");
+    // PostgreSQL only: one person's reaction votes on one item take turns (see ReconcileReactionVoteAsync).
+    private readonly string? _voterLock = db.Provider == StorageProvider.Postgres ? "SELECT pg_advisory_xact_lock(@key)" : null;
 
     public async Task<ReactionResult> ApplyReactionAsync(ReactionChange r, CancellationToken ct)
     {
@@ -99,6 +101,10 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
     private async Task<ReactionOutcome> ReconcileReactionVoteAsync(DbConnection c, DbTransaction tx, ReactionChange r, long itemId,
                                                                   string[] voteReactions, CancellationToken ct)
     {
+        // On SQLite's single writer the read below and the write after it cannot interleave with another reaction; on
+        // PostgreSQL two reactions of one person (added on one instance, another removed on a second) could, and leave
+        // the vote contrary to the reactions, so they take turns on a lock held to the commit.
+        if (_voterLock is not null) await c.RunAsync(tx, _voterLock, ct, ("@key", AdvisoryLocks.Voter(itemId, r.UserId)));
         // A vote reaction just added is itself the reason to hold the vote; only a removal asks whether another remains.
         var stillReacting = r.Added || await c.ExecuteScalarAsync<long>(new CommandDefinition($"""
             SELECT COUNT(*) FROM reaction_states s

@@ -78,6 +78,12 @@ public sealed partial class Migrator(Database database, TimeProvider clock, ILog
     private static Task LockAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = AdvisoryLocks.Migrate }, tx, cancellationToken: ct));
 
+    /// <summary>False on a database no migration has touched yet (it has no schema_migrations table).</summary>
+    public async Task<bool> HasSchemaTableAsync(CancellationToken ct = default) =>
+        await database.ReadAsync(c => c.ExecuteScalarAsync<long>(new CommandDefinition(database.Provider == StorageProvider.Postgres
+            ? "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'"
+            : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'", cancellationToken: ct)), ct) > 0;
+
     public async Task<int> CurrentVersionAsync(CancellationToken ct = default) =>
         await database.ReadAsync(c => c.ExecuteScalarAsync<int>(new CommandDefinition(
             "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", cancellationToken: ct)), ct);

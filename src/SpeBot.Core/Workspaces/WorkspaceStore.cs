@@ -8,6 +8,9 @@ namespace SpeBot.Core.Workspaces;
 
 public sealed class WorkspaceStore(Database db, TimeProvider clock, IOptions<SpeBotOptions> options)
 {
+    // This store's dialect difference: the maintainer list's lock (see MayChangeMaintainersAsync).
+    private readonly string? _listLock = db.Provider == StorageProvider.Postgres ? "SELECT pg_advisory_xact_lock(@key)" : null;
+
     // Every command and event needs the workspace and the reader's locale; both change only through this store, so
     // they are kept in memory and a request pays no read for them. Entries expire, so another instance's change
     // (several instances on one PostgreSQL) shows within a minute.
@@ -161,6 +164,10 @@ public sealed class WorkspaceStore(Database db, TimeProvider clock, IOptions<Spe
     {
         var configured = options.Value.Maintainers;
         if (configured.Contains(userId, StringComparer.Ordinal)) return true;
+        // PostgreSQL: changes to one workspace's list take turns (a lock held to the commit), so of several people racing to
+        // be the first maintainer on several instances exactly one is, as on SQLite's single writer.
+        if (_listLock is not null)
+            await c.ExecuteAsync(new CommandDefinition(_listLock, new { key = AdvisoryLocks.Maintainers(workspaceId) }, tx, cancellationToken: ct));
         var (stored, isOne) = await c.QuerySingleAsync<(long, long)>(new CommandDefinition("""
             SELECT COUNT(*), COALESCE(SUM(CASE WHEN user_id = @userId THEN 1 ELSE 0 END), 0) FROM maintainers WHERE workspace_id = @workspaceId
             """, new { workspaceId, userId }, tx, cancellationToken: ct));

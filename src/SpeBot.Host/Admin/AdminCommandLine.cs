@@ -138,13 +138,8 @@ public static class AdminCommandLine
     }
 
     /// <summary>False before the first migration (on PostgreSQL the table itself is missing then, which is an error to query).</summary>
-    private static async Task<bool> HasSchemaAsync(Database db, Migrator migrator, CancellationToken ct)
-    {
-        if (db.Provider == StorageProvider.Postgres &&
-            !await db.ReadAsync(c => c.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT to_regclass('schema_migrations') IS NOT NULL", cancellationToken: ct)), ct))
-            return false;
-        return await migrator.CurrentVersionAsync(ct) > 0;
-    }
+    private static async Task<bool> HasSchemaAsync(Database db, Migrator migrator, CancellationToken ct) =>
+        (db.Provider != StorageProvider.Postgres || await migrator.HasSchemaTableAsync(ct)) && await migrator.CurrentVersionAsync(ct) > 0;
 
     private static string OnOff(IConfiguration configuration, string section) => configuration.GetSection(section).Exists() ? "on" : "off";
 

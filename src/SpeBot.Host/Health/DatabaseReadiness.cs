@@ -11,7 +11,7 @@ namespace SpeBot.Host.Health;
 /// </summary>
 internal sealed class DatabaseReadiness(Database db, Migrator migrator) : IHealthCheck
 {
-    private static readonly int Expected = Migrator.Embedded().Max(m => m.Version);
+    private readonly int Expected = Migrator.Embedded(db.Provider).Max(m => m.Version);
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -19,9 +19,7 @@ internal sealed class DatabaseReadiness(Database db, Migrator migrator) : IHealt
         try
         {
             // A database no migration has touched yet has no schema_migrations table: version 0, reachable.
-            var migrated = await db.ReadAsync(c => c.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'", cancellationToken: cancellationToken)), cancellationToken);
-            version = migrated == 0 ? 0 : await migrator.CurrentVersionAsync(cancellationToken);
+            version = await migrator.HasSchemaTableAsync(cancellationToken) ? await migrator.CurrentVersionAsync(cancellationToken) : 0;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

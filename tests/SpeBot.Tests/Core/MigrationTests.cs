@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SpeBot.Core.Storage;
+using SpeBot.Tests.Support;
 
 namespace SpeBot.Tests.Core;
 
@@ -19,17 +20,31 @@ public sealed class MigrationTests : IDisposable
 
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"spebot-migrate-{Guid.NewGuid():N}.db");
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
-    private readonly Database _db;
-    private readonly Migrator _migrator;
+    private StorageProvider _provider;
+    private string? _postgres;
+    private Database _db = null!;
+    private Migrator _migrator = null!;
 
-    public MigrationTests()
+    /// <summary>An empty database of the provider: a temp SQLite file, or a new database no migration has touched.</summary>
+    private void Use(StorageProvider provider)
     {
-        _db = new SqliteDatabase(Options.Create(new StorageOptions { Path = _path }));
+        _provider = provider;
+        if (provider == StorageProvider.Postgres)
+        {
+            _postgres = PostgresServer.CreateDatabase(migrated: false);
+            _db = new PostgresDatabase(_postgres);
+        }
+        else
+        {
+            _db = new SqliteDatabase(Options.Create(new StorageOptions { Path = _path }));
+        }
         _migrator = new Migrator(_db, _clock, NullLogger<Migrator>.Instance);
     }
 
     public void Dispose()
     {
+        _db?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        if (_postgres is not null) PostgresServer.Drop(_postgres);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         foreach (var f in new[] { _path, _path + "-wal", _path + "-shm" })
         {
@@ -37,35 +52,41 @@ public sealed class MigrationTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task MigrationsFromAnEmptyDatabaseCreateEveryTable()
+    [Theory]
+    [Providers]
+    public async Task MigrationsFromAnEmptyDatabaseCreateEveryTable(StorageProvider provider)
     {
+        Use(provider);
         Assert.Empty(await TablesAsync());
 
         var applied = await _migrator.MigrateAsync();
 
-        Assert.Equal(Migrator.Embedded().Count, applied);
+        Assert.Equal(Migrator.Embedded(_provider).Count, applied);
         var tables = await TablesAsync();
         foreach (var table in ExpectedTables) Assert.Contains(table, tables);
         Assert.Contains("schema_migrations", tables);
     }
 
-    [Fact]
-    public async Task SchemaMigrationsRecordsEachVersionWithItsTime()
+    [Theory]
+    [Providers]
+    public async Task SchemaMigrationsRecordsEachVersionWithItsTime(StorageProvider provider)
     {
+        Use(provider);
         await _migrator.MigrateAsync();
 
         var rows = (await MigrationRowsAsync()).ToList();
         Assert.Equal([(1L, "0001_init"), (2L, "0002_retro_handoff"), (3L, "0003_drop_outbox_due"), (4L, "0004_read_indexes"), (7L, "0007_dashboard"), (8L, "0008_outbox_trace"), (9L, "0009_discovery")],
             rows.Where(r => r.Version is <= 4 or 7 or 8 or 9).Select(r => (r.Version, r.Name)));
-        Assert.Equal(Migrator.Embedded().Select(m => (long)m.Version), rows.Select(r => r.Version));
+        Assert.Equal(Migrator.Embedded(_provider).Select(m => (long)m.Version), rows.Select(r => r.Version));
         Assert.All(rows, r => Assert.Equal("2026-11-02T09:00:00.000Z", r.AppliedAt));
-        Assert.Equal(Migrator.Embedded().Max(m => m.Version), await _migrator.CurrentVersionAsync());
+        Assert.Equal(Migrator.Embedded(_provider).Max(m => m.Version), await _migrator.CurrentVersionAsync());
     }
 
-    [Fact]
-    public async Task MigrationsReRunChangeNothing()
+    [Theory]
+    [Providers]
+    public async Task MigrationsReRunChangeNothing(StorageProvider provider)
     {
+        Use(provider);
         await _migrator.MigrateAsync();
         var schemaBefore = await SchemaAsync();
         var migrationsBefore = await MigrationRowsAsync();
@@ -79,9 +100,11 @@ public sealed class MigrationTests : IDisposable
         Assert.Equal(migrationsBefore, await MigrationRowsAsync());
     }
 
-    [Fact]
-    public async Task Migration4BackfillsVoteCountsAndItemCountsOfExistingRows()
+    [Theory]
+    [Providers]
+    public async Task Migration4BackfillsVoteCountsAndItemCountsOfExistingRows(StorageProvider provider)
     {
+        Use(provider);
         // A database as version 3 left it: items with votes, counted nowhere.
         await using (var c = await SchemaAtAsync(3))
         {
@@ -95,7 +118,7 @@ public sealed class MigrationTests : IDisposable
                 """);
         }
 
-        Assert.Equal(Migrator.Embedded().Count(m => m.Version > 3), await _migrator.MigrateAsync());
+        Assert.Equal(Migrator.Embedded(_provider).Count(m => m.Version > 3), await _migrator.MigrateAsync());
 
         await using var read = await _db.OpenAsync();
         Assert.Equal([2L, 0L, 1L], await read.QueryAsync<long>("SELECT votes FROM items ORDER BY id"));
@@ -103,9 +126,11 @@ public sealed class MigrationTests : IDisposable
             (await read.QueryAsync<(string, string, long)>("SELECT status, category, n FROM item_counts ORDER BY status DESC, category")).ToList());
     }
 
-    [Fact]
-    public async Task Migration7KeepsWhenEachItemWasLastAcceptedFromItsEvents()
+    [Theory]
+    [Providers]
+    public async Task Migration7KeepsWhenEachItemWasLastAcceptedFromItsEvents(StorageProvider provider)
     {
+        Use(provider);
         // A database as version 4 left it: accepted items known only by their events.
         await using (var c = await SchemaAtAsync(4))
         {
@@ -129,6 +154,7 @@ public sealed class MigrationTests : IDisposable
     [Fact]
     public async Task ConnectionsUseWalJournalAndEnforceForeignKeys()
     {
+        Use(StorageProvider.Sqlite);
         await _migrator.MigrateAsync();
         await using var c = await _db.OpenAsync();
 
@@ -143,9 +169,11 @@ public sealed class MigrationTests : IDisposable
         Assert.Contains("FOREIGN KEY", e.Message, StringComparison.OrdinalIgnoreCase);
     }
 
-    [Fact]
-    public async Task TimesAreStoredInTheFixedUtcFormatAndReadBack()
+    [Theory]
+    [Providers]
+    public async Task TimesAreStoredInTheFixedUtcFormatAndReadBack(StorageProvider provider)
     {
+        Use(provider);
         await _migrator.MigrateAsync();
         // 18:30:45.1234567 at +09:00 is 09:30:45.123 UTC; sub-millisecond digits are dropped by the format.
         var at = new DateTimeOffset(2026, 11, 2, 18, 30, 45, TimeSpan.FromHours(9)).AddTicks(1_234_567);
@@ -160,9 +188,11 @@ public sealed class MigrationTests : IDisposable
         Assert.Equal(back.At, back.Maybe);
     }
 
-    [Fact]
-    public async Task StoredTimesSortAsTextInTimeOrder()
+    [Theory]
+    [Providers]
+    public async Task StoredTimesSortAsTextInTimeOrder(StorageProvider provider)
     {
+        Use(provider);
         await _migrator.MigrateAsync();
         var base0 = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         // Offsets and digit counts that would mis-sort as text in any looser format.
@@ -180,6 +210,22 @@ public sealed class MigrationTests : IDisposable
         Assert.Equal(times.OrderBy(t => t.UtcTicks).Select(t => t.UtcTicks), byText.Select(t => t.UtcTicks));
     }
 
+    [PostgresFact]
+    public async Task PostgresSessionsCommitSynchronouslyAndEnforceForeignKeys()
+    {
+        Use(StorageProvider.Postgres);
+        await _migrator.MigrateAsync();
+        await using var c = await _db.OpenAsync();
+
+        // Forced on by the data source whatever the server's default: an acked write is flushed.
+        Assert.Equal("on", await c.ExecuteScalarAsync<string>("SHOW synchronous_commit"));
+        var e = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => c.ExecuteAsync("""
+            INSERT INTO items (workspace_id, number, title, author_platform, author_id, created_at, updated_at)
+            VALUES (999, 1, 't', 'slack', 'U1', 'x', 'x')
+            """));
+        Assert.Equal(Npgsql.PostgresErrorCodes.ForeignKeyViolation, e.SqlState);
+    }
+
     private sealed class TimeRow
     {
         public DateTimeOffset At { get; init; }
@@ -191,14 +237,23 @@ public sealed class MigrationTests : IDisposable
     private async Task<List<string>> TablesAsync()
     {
         await using var c = await _db.OpenAsync();
-        return (await c.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table'")).ToList();
+        return (await c.QueryAsync<string>(_provider == StorageProvider.Postgres
+            ? "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+            : "SELECT name FROM sqlite_master WHERE type = 'table'")).ToList();
     }
 
     private async Task<List<string>> SchemaAsync()
     {
         await using var c = await _db.OpenAsync();
-        return (await c.QueryAsync<string>(
-            "SELECT type || '|' || name || '|' || tbl_name || '|' || COALESCE(sql, '') FROM sqlite_master ORDER BY type, name")).ToList();
+        return (await c.QueryAsync<string>(_provider == StorageProvider.Postgres
+            ? """
+              SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || COALESCE(column_default, '') FROM information_schema.columns WHERE table_schema = 'public'
+              UNION ALL SELECT indexdef FROM pg_indexes WHERE schemaname = 'public'
+              UNION ALL SELECT trigger_name || ' ' || action_statement FROM information_schema.triggers WHERE trigger_schema = 'public'
+              UNION ALL SELECT proname || ' ' || prosrc FROM pg_proc WHERE pronamespace = 'public'::regnamespace
+              ORDER BY 1
+              """
+            : "SELECT type || '|' || name || '|' || tbl_name || '|' || COALESCE(sql, '') FROM sqlite_master ORDER BY type, name")).ToList();
     }
 
     private async Task<List<MigrationRow>> MigrationRowsAsync()
@@ -213,7 +268,8 @@ public sealed class MigrationTests : IDisposable
     {
         var c = await _db.OpenAsync();
         await c.ExecuteAsync("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
-        foreach (var (v, name, sql) in Migrator.Embedded().Where(m => m.Version <= version))
+        // Both providers' migrations are plain SQL scripts, run as one command each as the migrator does.
+        foreach (var (v, name, sql) in Migrator.Embedded(_provider).Where(m => m.Version <= version))
         {
             await c.ExecuteAsync(sql);
             await c.ExecuteAsync("INSERT INTO schema_migrations VALUES (@v, @name, 'x')", new { v, name });

@@ -11,10 +11,18 @@ public abstract class SlackHost : IAsyncLifetime
 
     protected virtual Dictionary<string, string?>? Settings => null;
 
+    /// <summary>
+    /// SQLite (a temp file) unless a test class runs its host on PostgreSQL, or SPEBOT_TEST_HOST_PROVIDER=postgres runs
+    /// every host test there (a sweep for dialect differences; some tests read SQLite's own tables and fail there).
+    /// </summary>
+    protected virtual SpeBot.Core.Storage.StorageProvider Provider =>
+        Environment.GetEnvironmentVariable("SPEBOT_TEST_HOST_PROVIDER") == "postgres" && PostgresServer.Unavailable is null
+            ? SpeBot.Core.Storage.StorageProvider.Postgres : SpeBot.Core.Storage.StorageProvider.Sqlite;
+
     public async Task InitializeAsync()
     {
         Slack = await FakeSlackApi.StartAsync();
-        Factory = new SpeBotFactory(Slack, Settings);
+        Factory = Provider == SpeBot.Core.Storage.StorageProvider.Postgres ? SpeBotFactory.OnPostgres(Slack, Settings) : new SpeBotFactory(Slack, Settings);
         Client = Factory.CreateClient();
     }
 
@@ -42,8 +50,10 @@ public abstract class SlackHost : IAsyncLifetime
         await CommandAsync($"propose {title}", user, channel);
         await SpeBotFactory.WaitUntilAsync(() => Slack.CallsTo("chat.postMessage").Count > before, what: "card post");
         await SpeBotFactory.WaitUntilAsync(() => Query<long>("SELECT COUNT(*) FROM posted_messages").Single() > before, what: "card recorded");
-        var row = Query<(long ItemId, string MessageId)>(
-            "SELECT item_id AS ItemId, message_id AS MessageId FROM posted_messages ORDER BY created_at DESC, rowid DESC LIMIT 1").Single();
+        // The newest card: SQLite's rowid is insertion order; PostgreSQL has none, and items are numbered in order there.
+        var row = Query<(long ItemId, string MessageId)>(Factory.PostgresConnectionString is null
+            ? "SELECT item_id AS ItemId, message_id AS MessageId FROM posted_messages ORDER BY created_at DESC, rowid DESC LIMIT 1"
+            : "SELECT item_id AS ItemId, message_id AS MessageId FROM posted_messages ORDER BY created_at DESC, item_id DESC LIMIT 1").Single();
         return (row.ItemId, row.MessageId);
     }
 

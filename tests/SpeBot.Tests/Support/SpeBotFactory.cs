@@ -18,6 +18,24 @@ public sealed class SpeBotFactory : WebApplicationFactory<Program>
     private readonly bool _ownsDatabase;
     private readonly FakeSlackApi? _slack;
 
+    /// <summary>
+    /// The host on a new database of the test run's PostgreSQL server (dropped on dispose), or on a database the caller
+    /// owns when <paramref name="connectionString"/> is given (two hosts on one database).
+    /// </summary>
+    public static SpeBotFactory OnPostgres(FakeSlackApi? slack, Dictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null, string? connectionString = null)
+    {
+        var owned = connectionString is null;
+        var cs = connectionString ?? PostgresServer.CreateDatabase();
+        var all = new Dictionary<string, string?>(settings ?? []) { ["Storage:Provider"] = "postgres", ["Storage:ConnectionString"] = cs };
+        return new SpeBotFactory(slack, all, services) { PostgresConnectionString = cs, _dropPostgres = owned };
+    }
+
+    /// <summary>The host's PostgreSQL database, when it runs on one.</summary>
+    public string? PostgresConnectionString { get; private init; }
+
+    private bool _dropPostgres;
+
     public SpeBotFactory(FakeSlackApi? slack, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null,
         string? databasePath = null)
     {
@@ -53,6 +71,12 @@ public sealed class SpeBotFactory : WebApplicationFactory<Program>
     /// <summary>Reads the host's database on a connection of its own, as an operator would.</summary>
     public IReadOnlyList<T> Query<T>(string sql, object? args = null)
     {
+        if (PostgresConnectionString is not null)
+        {
+            using var pg = new Npgsql.NpgsqlConnection(PostgresConnectionString);
+            pg.Open();
+            return Dapper.SqlMapper.Query<T>(pg, sql, args).ToList();
+        }
         using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath}");
         c.Open();
         return Dapper.SqlMapper.Query<T>(c, sql, args).ToList();
@@ -84,6 +108,11 @@ public sealed class SpeBotFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (_dropPostgres && PostgresConnectionString is not null)
+        {
+            _dropPostgres = false;
+            PostgresServer.Drop(PostgresConnectionString);
+        }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (_ownsDatabase) DeleteDatabase(DatabasePath);
     }

@@ -1,3 +1,4 @@
+using SpeBot.Core.Storage;
 using Dapper;
 using SpeBot.Core;
 using SpeBot.Core.Items;
@@ -11,20 +12,25 @@ namespace SpeBot.Tests.Core.Items;
 /// </summary>
 public sealed class TopOrderTests
 {
-    public static TheoryData<double, double, double, double, double> Weights() => new()
+    public static TheoryData<StorageProvider, double, double, double, double, double> Weights()
     {
-        { 1, 1, 1, 0.05, 12 },      // the defaults
-        { 1, 1, 1, 0.5, 4 },        // a large age factor (up to 3×): far more of the head must be read
-        { 0.5, 2, 1, 0.2, 26 },
-        { 1, 0, 0, 0, 12 },         // votes only, no age
-    };
+        var data = new TheoryData<StorageProvider, double, double, double, double, double>();
+        foreach (var p in Providers.Available())
+        {
+            data.Add(p, 1, 1, 1, 0.05, 12);      // the defaults
+            data.Add(p, 1, 1, 1, 0.5, 4);        // a large age factor (up to 3×): far more of the head must be read
+            data.Add(p, 0.5, 2, 1, 0.2, 26);
+            data.Add(p, 1, 0, 0, 0, 12);         // votes only, no age
+        }
+        return data;
+    }
 
     [Theory]
     [MemberData(nameof(Weights))]
-    public async Task TopEqualsTheDocumentedFormulaOnAGeneratedBacklog(double wv, double wi, double we, double perWeek, double capWeeks)
+    public async Task TopEqualsTheDocumentedFormulaOnAGeneratedBacklog(StorageProvider provider, double wv, double wi, double we, double perWeek, double capWeeks)
     {
         var weights = new ScoreWeights { Votes = wv, Impact = wi, Effort = we, AgePerWeek = perWeek, AgeCapWeeks = capWeeks };
-        using var t = new TestDatabase(new SpeBotOptions { Score = weights });
+        using var t = new TestDatabase(new SpeBotOptions { Score = weights }, provider: provider);
         var seed = new ItemSeed(t);
         var ws = await seed.WorkspaceAsync();
         var rng = new Random(16);
@@ -57,12 +63,15 @@ public sealed class TopOrderTests
         }
     }
 
-    [Fact]
-    public async Task ChangedWeightsRescoreEveryItemBeforeTheNextTop()
+    [Theory]
+    [Providers]
+    public async Task ChangedWeightsRescoreEveryItemBeforeTheNextTop(StorageProvider provider)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"spebot-weights-{Guid.NewGuid():N}.db");
-        using (var first = new TestDatabase(new SpeBotOptions(), path))
+        // SQLite: a file; PostgreSQL: a database, kept by the first TestDatabase for the second (a restart).
+        var path = provider == StorageProvider.Postgres ? null : Path.Combine(Path.GetTempPath(), $"spebot-weights-{Guid.NewGuid():N}.db");
+        using (var first = new TestDatabase(new SpeBotOptions(), path, provider))
         {
+            path = first.Path;
             var seed = new ItemSeed(first);
             var ws = await seed.WorkspaceAsync();
             var popular = await seed.ItemAsync(ws.Id, "Popular, low impact", impact: 1);
@@ -72,7 +81,7 @@ public sealed class TopOrderTests
             first.KeepFile = true;
         }
         var impactFirst = new ScoreWeights { Votes = 0.2, Impact = 2, Effort = 1 };   // 6^0.2 × (1/3)^2 = 0.16 < (5/3)^2 = 2.78
-        using var second = new TestDatabase(new SpeBotOptions { Score = impactFirst }, path);
+        using var second = new TestDatabase(new SpeBotOptions { Score = impactFirst }, path, provider);
         var ws2 = await second.Workspaces.EnsureAsync(Platform.Slack, "T1");
 
         var top = await second.Queries.TopAsync(ws2.Id, 2);
