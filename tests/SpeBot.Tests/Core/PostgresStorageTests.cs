@@ -144,12 +144,21 @@ public sealed class PostgresStorageTests
         var stores = new[] { t.Items, new ItemStore(other, t.Clock, t.Options) };
         var dbs = new Database[] { t.Db, other };
 
+        // 500 on each instance, up to 32 at a time on each (a request per pooled connection, as a busy instance runs them).
+        var gates = new[] { new SemaphoreSlim(32), new SemaphoreSlim(32) };
         var numbers = await Task.WhenAll(Enumerable.Range(0, 1000).Select(async i =>
         {
-            var (db, store) = (dbs[i % 2], stores[i % 2]);
-            await Task.Yield();
-            return await db.WriteAsync(async (c, tx) =>
-                (await store.CreateAsync(c, tx, new NewItem(workspace.Id, $"p{i}", "slack", $"U{i}"), CancellationToken.None)).Item.Number);
+            var (db, store, gate) = (dbs[i % 2], stores[i % 2], gates[i % 2]);
+            await gate.WaitAsync();
+            try
+            {
+                return await db.WriteAsync(async (c, tx) =>
+                    (await store.CreateAsync(c, tx, new NewItem(workspace.Id, $"p{i}", "slack", $"U{i}"), CancellationToken.None)).Item.Number);
+            }
+            finally
+            {
+                gate.Release();
+            }
         }));
 
         Assert.Equal(Enumerable.Range(1, 1000).Select(n => (long)n), numbers.Order());

@@ -37,7 +37,9 @@ public static class PostgresServer
             create.CommandText = migrated ? $"CREATE DATABASE {name} TEMPLATE {Template}" : $"CREATE DATABASE {name}";
             create.ExecuteNonQuery();
         }
-        return new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = true }.ConnectionString;
+        // A small pool per database: test classes run in parallel against one server (max_connections 300), and a test's
+        // burst of writes waits for a pooled connection rather than failing the server's connection limit.
+        return new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = true, MaxPoolSize = 20, Timeout = 60 }.ConnectionString;
     }
 
     /// <summary>Drops the database (closing whatever connections are left to it).</summary>
