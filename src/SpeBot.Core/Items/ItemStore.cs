@@ -6,7 +6,7 @@ using SpeBot.Core.Storage;
 namespace SpeBot.Core.Items;
 
 /// <summary>Items, their audit trail and their votes. Write methods join the caller's transaction.</summary>
-public sealed class ItemStore(Database db, TimeProvider clock, IOptions<SpeBotOptions>? options = null)
+public sealed partial class ItemStore(Database db, TimeProvider clock, IOptions<SpeBotOptions>? options = null)
 {
     // The vote count is a column kept by the vote paths (ScoreIndex), so reading a card never counts its votes.
     internal const string Select = "SELECT i.* FROM items i";

@@ -11,9 +11,19 @@ namespace SpeBot.Core.Items;
 /// </summary>
 public sealed class Proposals(Database db, ItemStore items, OutboxStore outbox, OutboxSignal signal, Inbox inbox)
 {
+    // PostgreSQL only: see ProposalBatch (SQLite's writer already commits in groups). A proposal from a source message
+    // (emoji capture, message shortcut) needs its duplicate check and goes alone.
+    private ProposalBatch? _batch;
+
+    private ProposalBatch? Batch => db.Provider != StorageProvider.Postgres ? null : Volatile.Read(ref _batch) ?? Interlocked.CompareExchange(ref _batch,
+        new ProposalBatch(db, items, (platform, item, channel) => db.WriteAsync((c, tx) => CreateAsync(c, tx, platform, item, channel, CancellationToken.None))),
+        null) ?? _batch;
+
     public async Task<(Item Item, bool Created)> SubmitAsync(Platform platform, NewItem item, string cardChannelId, CancellationToken ct)
     {
-        var result = await db.WriteAsync((c, tx) => CreateAsync(c, tx, platform, item, cardChannelId, ct), ct);
+        var result = item.Source is null && Batch is { } batch
+            ? await batch.SubmitAsync(platform, item, cardChannelId, ct)
+            : await db.WriteAsync((c, tx) => CreateAsync(c, tx, platform, item, cardChannelId, ct), ct);
         if (result.Created) Created(platform);
         return result;
     }

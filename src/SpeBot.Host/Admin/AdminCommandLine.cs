@@ -13,7 +13,7 @@ namespace SpeBot.Host.Admin;
 /// </summary>
 public static class AdminCommandLine
 {
-    public static readonly string[] Commands = ["check-config", "migrate", "outbox", "backup", "stats"];
+    public static readonly string[] Commands = ["check-config", "migrate", "outbox", "backup", "stats", "copy-to-postgres"];
 
     private const string Usage = """
         Usage: dotnet SpeBot.Host.dll <command>   (or: dotnet run --project src/SpeBot.Host -- <command>)
@@ -23,6 +23,9 @@ public static class AdminCommandLine
           outbox retry <id>|--dead send one dead row (or every dead row) again
           backup <file>            an online, consistent copy of the database (safe while the bot runs)
           stats                    counts of items, votes, outbox rows and the database size
+          copy-to-postgres [--from <sqlite-file>] [--to <connection-string>]
+                                   copy the SQLite database (default Storage:Path) into an empty PostgreSQL database
+                                   (default Storage:ConnectionString; better from the environment than on the command line)
         """;
 
     /// <summary>The admin command in <paramref name="args"/>, if its first word is one; the rest are the host's arguments.</summary>
@@ -59,6 +62,8 @@ public static class AdminCommandLine
                 stdout.WriteLine($"Configuration OK. Database {db.Where()}; Slack {OnOff(configuration, "Slack")}; Teams {OnOff(configuration, "Teams")}; " +
                                  $"OTLP export {(string.IsNullOrWhiteSpace(configuration[Telemetry.TelemetryExtensions.OtlpEndpointKey]) ? "off" : "on")}.");
                 return 0;
+            case ["copy-to-postgres", .. var options]:
+                return await CopyToPostgresAsync(services, options, stdout, stderr, ct);
             case ["migrate"]:
                 var applied = await migrator.MigrateAsync(ct);
                 stdout.WriteLine($"Database {db.Where()} at schema version {await migrator.CurrentVersionAsync(ct)} ({applied} migrations applied now).");
@@ -97,6 +102,39 @@ public static class AdminCommandLine
                 stderr.WriteLine(Usage);
                 return 2;
         }
+    }
+
+    /// <summary>
+    /// Reads <c>--from</c> and <c>--to</c> (each optional, falling back to Storage:Path and Storage:ConnectionString) and
+    /// runs <see cref="PostgresCopy"/>; the bot's own database service is not used, whichever provider is configured.
+    /// </summary>
+    private static async Task<int> CopyToPostgresAsync(IServiceProvider services, string[] options, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        var storage = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value;
+        string? from = storage.Path, to = storage.ConnectionString;
+        for (var i = 0; i < options.Length; i += 2)
+        {
+            switch (options[i])
+            {
+                case "--from" when i + 1 < options.Length:
+                    from = options[i + 1];
+                    break;
+                case "--to" when i + 1 < options.Length:
+                    to = options[i + 1];
+                    break;
+                default:
+                    stderr.WriteLine(Usage);
+                    return 2;
+            }
+        }
+        if (string.IsNullOrWhiteSpace(to))
+        {
+            stderr.WriteLine("Say where to copy to: --to '<Npgsql connection string>', or Storage__ConnectionString in the environment " +
+                             "(e.g. Host=db;Database=spebot;Username=spebot;Password=…), pointing at an empty database.");
+            return 1;
+        }
+        return await new PostgresCopy(stdout, stderr).RunAsync(from, to, services.GetRequiredService<ILoggerFactory>(),
+            services.GetRequiredService<TimeProvider>(), ct);
     }
 
     /// <summary>False before the first migration (on PostgreSQL the table itself is missing then, which is an error to query).</summary>
