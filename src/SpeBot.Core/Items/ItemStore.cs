@@ -26,24 +26,27 @@ public sealed class ItemStore(Database db, TimeProvider clock, IOptions<SpeBotOp
 
         // Stored at millisecond precision, so the returned item matches what a later read gives.
         var now = Iso.Parse(Iso.Of(clock.GetUtcNow()));
-        // The next number comes from the (workspace_id, number) index inside the insert: one statement, and the
-        // single writer makes it race-free. Items are never deleted, so numbers are never reused.
-        var inserted = (await c.RowsAsync(tx, """
+        // The next number comes from the end of the (workspace_id, number) index, read in the same transaction as the
+        // insert: the single writer makes it race-free, and items are never deleted, so numbers are never reused. The id
+        // is the rowid SQLite gave the row: a read and a plain insert cost the writer less than one INSERT … RETURNING,
+        // which collects its row in a temporary table on every run.
+        var number = (long)(await c.ScalarAsync(tx, "SELECT COALESCE(MAX(number), 0) + 1 FROM items WHERE workspace_id = @workspaceId", ct,
+            ("@workspaceId", n.WorkspaceId)))!;
+        var id = await c.InsertAsync(tx, """
             INSERT INTO items (workspace_id, number, title, detail, category, status, author_platform, author_id, team,
                                source_channel, source_message_id, source_permalink, source_author_id,
                                impact, effort, base_score, created_at, updated_at)
-            VALUES (@workspaceId, (SELECT COALESCE(MAX(number), 0) + 1 FROM items WHERE workspace_id = @workspaceId),
-                    @title, @detail, @category, 'proposed', @authorPlatform, @authorId, @team,
+            VALUES (@workspaceId, @number, @title, @detail, @category, 'proposed', @authorPlatform, @authorId, @team,
                     @sourceChannel, @sourceMessageId, @sourcePermalink, @sourceAuthorId,
                     @impact, @effort, @base, @now, @now)
-            RETURNING id, number
             """, ct,
-            ("@workspaceId", n.WorkspaceId), ("@title", n.Title), ("@detail", n.Detail), ("@category", n.Category),
+            ("@workspaceId", n.WorkspaceId), ("@number", number), ("@title", n.Title), ("@detail", n.Detail), ("@category", n.Category),
             ("@authorPlatform", n.AuthorPlatform), ("@authorId", n.AuthorId), ("@team", n.Team),
             ("@sourceChannel", n.Source?.ChannelId), ("@sourceMessageId", n.Source?.MessageId),
             ("@sourcePermalink", n.Source?.Permalink), ("@sourceAuthorId", n.Source?.AuthorId),
-            ("@impact", n.Impact), ("@effort", n.Effort), ("@base", Scoring.Base(0, n.Impact, n.Effort, _weights)), ("@now", Iso.Of(now))))[0];
-        var row = (Id: (long)inserted[0]!, Number: (long)inserted[1]!);
+            ("@impact", n.Impact), ("@effort", n.Effort), ("@base", Scoring.Base(0, n.Impact, n.Effort, _weights)), ("@now", Iso.Of(now)));
+        await CountInsertedAsync(c, tx, n.WorkspaceId, ItemStatus.Proposed.Wire(), n.Category, ct);
+        var row = (Id: id, Number: number);
         // Built from what was just written rather than read back: reading 27 columns costs more than the insert.
         var item = new Item
         {
@@ -55,6 +58,18 @@ public sealed class ItemStore(Database db, TimeProvider clock, IOptions<SpeBotOp
         await AppendEventAsync(c, tx, item.Id, n.AuthorId, "proposed", null, n.AuthorPlatform, n.ChannelId ?? n.Source?.ChannelId, ct);
         return (item, true);
     }
+
+    /// <summary>
+    /// Counts a new item in item_counts, in the insert's transaction. This is the only insert into items, so it keeps the
+    /// counts here instead of in an AFTER INSERT trigger (migration 0010 dropped it): the trigger's sub-program cost the
+    /// writer about as much as two prepared statements per proposal. Status and category changes are still counted by
+    /// tr_items_count_update (0004).
+    /// </summary>
+    public static Task CountInsertedAsync(DbConnection c, DbTransaction tx, long workspaceId, string status, string category, CancellationToken ct) =>
+        c.RunAsync(tx, """
+            INSERT INTO item_counts (workspace_id, status, category, n) VALUES (@workspaceId, @status, @category, 1)
+            ON CONFLICT (workspace_id, status, category) DO UPDATE SET n = n + 1
+            """, ct, ("@workspaceId", workspaceId), ("@status", status), ("@category", category));
 
     public Task AppendEventAsync(DbConnection c, DbTransaction tx, long itemId, string actorId, string action, string? detail,
                                  string platform, string? channelId, CancellationToken ct) =>
