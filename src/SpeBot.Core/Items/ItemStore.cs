@@ -68,7 +68,7 @@ public sealed class ItemStore(Database db, TimeProvider clock, IOptions<SpeBotOp
     public static Task CountInsertedAsync(DbConnection c, DbTransaction tx, long workspaceId, string status, string category, CancellationToken ct) =>
         c.RunAsync(tx, """
             INSERT INTO item_counts (workspace_id, status, category, n) VALUES (@workspaceId, @status, @category, 1)
-            ON CONFLICT (workspace_id, status, category) DO UPDATE SET n = n + 1
+            ON CONFLICT (workspace_id, status, category) DO UPDATE SET n = item_counts.n + 1
             """, ct, ("@workspaceId", workspaceId), ("@status", status), ("@category", category));
 
     public Task AppendEventAsync(DbConnection c, DbTransaction tx, long itemId, string actorId, string action, string? detail,
