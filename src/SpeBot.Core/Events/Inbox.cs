@@ -7,10 +7,10 @@ namespace SpeBot.Core.Events;
 public sealed class Inbox(TimeProvider clock)
 {
     /// <summary>Records the event inside the caller's transaction; false when it was seen before.</summary>
+    /// <remarks>Rows changed, not RETURNING: RETURNING makes SQLite collect its rows in a temporary table on every event.</remarks>
     public async Task<bool> TryRecordAsync(DbConnection c, DbTransaction tx, Platform platform, string eventKey, CancellationToken ct) =>
-        await c.ScalarAsync(tx, """
+        await c.RunAsync(tx, """
             INSERT INTO inbox (platform, event_key, received_at) VALUES (@p, @eventKey, @now)
             ON CONFLICT (platform, event_key) DO NOTHING
-            RETURNING 1
-            """, ct, ("@p", platform.Wire()), ("@eventKey", eventKey), ("@now", Iso.Of(clock.GetUtcNow()))) is not null;
+            """, ct, ("@p", platform.Wire()), ("@eventKey", eventKey), ("@now", Iso.Of(clock.GetUtcNow()))) > 0;
 }

@@ -51,6 +51,12 @@ public sealed partial class ItemStore
                 efforts = items.Select(n => n.Effort).ToArray(),
                 bases = items.Select(n => Scoring.Base(0, n.Impact, n.Effort, _weights)).ToArray(),
             }, tx, cancellationToken: ct))).OrderBy(r => r.Number).ToList();
+        // The batch counts itself, as CreateAsync does (migration 0010): one upsert per category of the batch.
+        await c.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO item_counts (workspace_id, status, category, n)
+            SELECT @workspaceId, 'proposed', t.category, COUNT(*) FROM unnest(@categories) AS t(category) GROUP BY t.category
+            ON CONFLICT (workspace_id, status, category) DO UPDATE SET n = item_counts.n + excluded.n
+            """, new { workspaceId, categories = items.Select(n => n.Category).ToArray() }, tx, cancellationToken: ct));
         var created = items.Select((n, i) => new Item
         {
             Id = rows[i].Id, WorkspaceId = workspaceId, Number = rows[i].Number, Title = n.Title, Detail = n.Detail, Category = n.Category,

@@ -35,25 +35,26 @@ public sealed partial class ItemStore(Database db, TimeProvider clock, IOptions<
 
         // Stored at millisecond precision, so the returned item matches what a later read gives.
         var now = Iso.Parse(Iso.Of(clock.GetUtcNow()));
-        // The next number comes from the (workspace_id, number) index inside the insert: one statement, and the
-        // single writer makes it race-free (PostgreSQL: the lock above). Items are never deleted, so numbers are never reused.
-        if (_numberLock is not null) await c.RunAsync(tx, _numberLock, ct, ("@key", AdvisoryLocks.ItemNumber(n.WorkspaceId)));
-        var inserted = (await c.RowsAsync(tx, """
-            INSERT INTO items (workspace_id, number, title, detail, category, status, author_platform, author_id, team,
-                               source_channel, source_message_id, source_permalink, source_author_id,
-                               impact, effort, base_score, created_at, updated_at)
-            VALUES (@workspaceId, (SELECT COALESCE(MAX(number), 0) + 1 FROM items WHERE workspace_id = @workspaceId),
-                    @title, @detail, @category, 'proposed', @authorPlatform, @authorId, @team,
-                    @sourceChannel, @sourceMessageId, @sourcePermalink, @sourceAuthorId,
-                    @impact, @effort, @base, @now, @now)
-            RETURNING id, number
-            """, ct,
-            ("@workspaceId", n.WorkspaceId), ("@title", n.Title), ("@detail", n.Detail), ("@category", n.Category),
-            ("@authorPlatform", n.AuthorPlatform), ("@authorId", n.AuthorId), ("@team", n.Team),
-            ("@sourceChannel", n.Source?.ChannelId), ("@sourceMessageId", n.Source?.MessageId),
-            ("@sourcePermalink", n.Source?.Permalink), ("@sourceAuthorId", n.Source?.AuthorId),
-            ("@impact", n.Impact), ("@effort", n.Effort), ("@base", Scoring.Base(0, n.Impact, n.Effort, _weights)), ("@now", Iso.Of(now))))[0];
-        var row = (Id: (long)inserted[0]!, Number: (long)inserted[1]!);
+        // The next number comes from the end of the (workspace_id, number) index, read in the same transaction as the
+        // insert; items are never deleted, so numbers are never reused. SQLite's single writer makes the read race-free,
+        // and the id is the rowid SQLite gave the row: a read and a plain insert cost the writer less than one
+        // INSERT … RETURNING, which collects its row in a temporary table on every run. PostgreSQL first takes the
+        // workspace's number lock (see _numberLock) and returns both from the insert, one round trip.
+        long id, number;
+        if (_numberLock is null)
+        {
+            number = (long)(await c.ScalarAsync(tx, "SELECT COALESCE(MAX(number), 0) + 1 FROM items WHERE workspace_id = @workspaceId", ct,
+                ("@workspaceId", n.WorkspaceId)))!;
+            id = await c.InsertAsync(tx, SqliteInsert, ct, InsertArgs(n, number, now));
+        }
+        else
+        {
+            await c.RunAsync(tx, _numberLock, ct, ("@key", AdvisoryLocks.ItemNumber(n.WorkspaceId)));
+            var inserted = (await c.RowsAsync(tx, PostgresInsert, ct, InsertArgs(n, null, now)))[0];
+            (id, number) = ((long)inserted[0]!, (long)inserted[1]!);
+        }
+        await CountInsertedAsync(c, tx, n.WorkspaceId, ItemStatus.Proposed.Wire(), n.Category, ct);
+        var row = (Id: id, Number: number);
         // Built from what was just written rather than read back: reading 27 columns costs more than the insert.
         var item = new Item
         {
@@ -65,6 +66,49 @@ public sealed partial class ItemStore(Database db, TimeProvider clock, IOptions<
         await AppendEventAsync(c, tx, item.Id, n.AuthorId, "proposed", null, n.AuthorPlatform, n.ChannelId ?? n.Source?.ChannelId, ct);
         return (item, true);
     }
+
+    private const string InsertSql = """
+        INSERT INTO items (workspace_id, number, title, detail, category, status, author_platform, author_id, team,
+                           source_channel, source_message_id, source_permalink, source_author_id,
+                           impact, effort, base_score, created_at, updated_at)
+        VALUES
+        """;
+
+    private const string InsertValues = """
+        @title, @detail, @category, 'proposed', @authorPlatform, @authorId, @team,
+                @sourceChannel, @sourceMessageId, @sourcePermalink, @sourceAuthorId,
+                @impact, @effort, @base, @now, @now
+        """;
+
+    // Built once: the prepared-statement cache is keyed by the text.
+    private static readonly string SqliteInsert = $"{InsertSql} (@workspaceId, @number, {InsertValues})";
+    private static readonly string PostgresInsert =
+        $"{InsertSql} (@workspaceId, (SELECT COALESCE(MAX(number), 0) + 1 FROM items WHERE workspace_id = @workspaceId), {InsertValues}) RETURNING id, number";
+
+    private (string Name, object? Value)[] InsertArgs(NewItem n, long? number, DateTimeOffset now)
+    {
+        (string, object?)[] args =
+        [
+            ("@workspaceId", n.WorkspaceId), ("@title", n.Title), ("@detail", n.Detail), ("@category", n.Category),
+            ("@authorPlatform", n.AuthorPlatform), ("@authorId", n.AuthorId), ("@team", n.Team),
+            ("@sourceChannel", n.Source?.ChannelId), ("@sourceMessageId", n.Source?.MessageId),
+            ("@sourcePermalink", n.Source?.Permalink), ("@sourceAuthorId", n.Source?.AuthorId),
+            ("@impact", n.Impact), ("@effort", n.Effort), ("@base", Scoring.Base(0, n.Impact, n.Effort, _weights)), ("@now", Iso.Of(now)),
+        ];
+        return number is { } value ? [.. args, ("@number", value)] : args;
+    }
+
+    /// <summary>
+    /// Counts a new item in item_counts, in the insert's transaction. This is the only insert into items, so it keeps the
+    /// counts here instead of in an AFTER INSERT trigger (migration 0010 dropped it): the trigger's sub-program cost the
+    /// writer about as much as two prepared statements per proposal. Status and category changes are still counted by
+    /// tr_items_count_update (0004).
+    /// </summary>
+    public static Task CountInsertedAsync(DbConnection c, DbTransaction tx, long workspaceId, string status, string category, CancellationToken ct) =>
+        c.RunAsync(tx, """
+            INSERT INTO item_counts (workspace_id, status, category, n) VALUES (@workspaceId, @status, @category, 1)
+            ON CONFLICT (workspace_id, status, category) DO UPDATE SET n = item_counts.n + 1
+            """, ct, ("@workspaceId", workspaceId), ("@status", status), ("@category", category));
 
     public Task AppendEventAsync(DbConnection c, DbTransaction tx, long itemId, string actorId, string action, string? detail,
                                  string platform, string? channelId, CancellationToken ct) =>

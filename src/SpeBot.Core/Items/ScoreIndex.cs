@@ -32,6 +32,16 @@ public static class ScoreIndex
             """, ct, ("@delta", delta), ("@wv", w.Votes), ("@wi", w.Impact), ("@we", w.Effort), ("@id", itemId));
     }
 
+    /// <summary>
+    /// Sets the item's vote count to <paramref name="votes"/> and its base_score to match, for a caller that read the
+    /// count, impact and effort in this transaction (the reaction vote reads them with the card). Values only: no SQL
+    /// function call back into .NET, which cost the writer about 2 µs per vote.
+    /// </summary>
+    public static Task SetVotesAsync(DbConnection c, DbTransaction tx, long itemId, long votes, int? impact, int? effort, ScoreWeights w,
+                                     CancellationToken ct) =>
+        c.RunAsync(tx, "UPDATE items SET votes = @votes, base_score = @base WHERE id = @id", ct,
+            ("@votes", votes), ("@base", Scoring.Base(votes, impact, effort, w)), ("@id", itemId));
+
     private const string BaseFunction = "spebot_base_score";
     private static readonly ConditionalWeakTable<DbConnection, object> Registered = new();
 

@@ -53,22 +53,23 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
                 return new ReactionResult(ReactionOutcome.CaptureQueued);
             }
 
-            var applied = await c.ScalarAsync(tx, """
+            // Rows changed tells whether it applied (an upsert whose WHERE refuses the update changes none); RETURNING would
+            // make SQLite collect the row in a temporary table on every reaction.
+            var applied = await c.RunAsync(tx, """
                 INSERT INTO reaction_states (platform, channel_id, message_id, user_id, reaction, present, event_ts)
                 VALUES (@p, @channelId, @messageId, @userId, @reaction, @present, @eventTs)
                 ON CONFLICT (platform, channel_id, message_id, user_id, reaction) DO UPDATE
                   SET present = excluded.present, event_ts = excluded.event_ts
                   WHERE excluded.event_ts > reaction_states.event_ts
-                RETURNING 1
                 """, ct, ("@p", r.Platform.Wire()), ("@channelId", r.ChannelId), ("@messageId", r.MessageId), ("@userId", r.UserId),
                 ("@reaction", r.Reaction), ("@present", r.Added ? 1 : 0), ("@eventTs", r.EventTs));
-            if (applied is null) return new ReactionResult(ReactionOutcome.Stale);
+            if (applied == 0) return new ReactionResult(ReactionOutcome.Stale);
 
             if (message is { Kind: "item_card", ItemId: { } itemId })
             {
                 var voteSet = r.VoteReactions ?? o.VoteReactions;
                 if (voteSet.Contains(r.Reaction, StringComparer.Ordinal))
-                    return new ReactionResult(await ReconcileReactionVoteAsync(c, tx, r, message.VotesFor ?? itemId, voteSet, ct), itemId);
+                    return new ReactionResult(await ReconcileReactionVoteAsync(c, tx, r, message, message.VotesFor ?? itemId, voteSet, ct), itemId);
                 // Claiming has its own rules and transaction (Lifecycle); the caller runs it after this commit.
                 if (r.Added && r.Reaction == o.ClaimReaction) return new ReactionResult(ReactionOutcome.ClaimRequested, itemId);
                 return new ReactionResult(ReactionOutcome.Ignored, itemId);
@@ -80,26 +81,31 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
         return outcome;
     }
 
-    private sealed record ReactedMessage(long WorkspaceId, string Kind, long? ItemId, long? VotesFor);
+    /// <summary>A reacted message; for a card, the item its votes count for with that item's count, impact and effort.</summary>
+    private sealed record ReactedMessage(long WorkspaceId, string Kind, long? ItemId, long? VotesFor, long Votes, int? Impact, int? Effort);
 
     /// <summary>What the reacted message is, if SpeBot posted it; for a card, the item its votes count for.</summary>
     private static async Task<ReactedMessage?> MessageAsync(DbConnection c, DbTransaction tx, ReactionChange r, CancellationToken ct)
     {
-        // Votes on the card of a merged item count for the item it was merged into.
+        // Votes on the card of a merged item count for the item it was merged into. That item's count, impact and effort
+        // come along, so a vote writes its new count and base score as values (ScoreIndex.SetVotesAsync) instead of
+        // calling back into .NET from SQL.
         var rows = await c.RowsAsync(tx, """
-            SELECT m.workspace_id, m.kind, m.item_id, COALESCE(i.merged_into, i.id)
-            FROM posted_messages m LEFT JOIN items i ON i.id = m.item_id
+            SELECT m.workspace_id, m.kind, m.item_id, t.id, t.votes, t.impact, t.effort
+            FROM posted_messages m LEFT JOIN items i ON i.id = m.item_id LEFT JOIN items t ON t.id = COALESCE(i.merged_into, i.id)
             WHERE m.platform = @p AND m.channel_id = @channelId AND m.message_id = @messageId
             """, ct, ("@p", r.Platform.Wire()), ("@channelId", r.ChannelId), ("@messageId", r.MessageId));
-        return rows is [var row, ..] ? new ReactedMessage((long)row[0]!, (string)row[1]!, (long?)row[2], (long?)row[3]) : null;
+        return rows is [var row, ..]
+            ? new ReactedMessage((long)row[0]!, (string)row[1]!, (long?)row[2], (long?)row[3], (long?)row[4] ?? 0, (int?)(long?)row[5], (int?)(long?)row[6])
+            : null;
     }
 
     /// <summary>
     /// The vote exists while the person has any vote reaction on any card of the item, or of an item merged into it
     /// (or voted with the button).
     /// </summary>
-    private async Task<ReactionOutcome> ReconcileReactionVoteAsync(DbConnection c, DbTransaction tx, ReactionChange r, long itemId,
-                                                                  string[] voteReactions, CancellationToken ct)
+    private async Task<ReactionOutcome> ReconcileReactionVoteAsync(DbConnection c, DbTransaction tx, ReactionChange r, ReactedMessage card,
+                                                                  long itemId, string[] voteReactions, CancellationToken ct)
     {
         // On SQLite's single writer the read below and the write after it cannot interleave with another reaction; on
         // PostgreSQL two reactions of one person (added on one instance, another removed on a second) could, and leave
@@ -127,7 +133,13 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
                 new { itemId, r.UserId }, tx, cancellationToken: ct));
         }
         if (changed == 0) return ReactionOutcome.Unchanged;
-        await ScoreIndex.AddVotesAsync(c, tx, itemId, stillReacting ? 1 : -1, options.Value.Score, ct);
+        // SQLite: the count was read in this transaction (MessageAsync) and only the one writer changes it, so the new
+        // values are written as they are. PostgreSQL: another person's vote on the item may commit in between (the voter
+        // lock is per person), so the row adds its delta itself under its row lock.
+        if (_voterLock is null)
+            await ScoreIndex.SetVotesAsync(c, tx, itemId, card.Votes + (stillReacting ? 1 : -1), card.Impact, card.Effort, options.Value.Score, ct);
+        else
+            await ScoreIndex.AddVotesAsync(c, tx, itemId, stillReacting ? 1 : -1, options.Value.Score, ct);
         await items.AppendEventAsync(c, tx, itemId, r.UserId, stillReacting ? "voted" : "unvoted", r.Reaction, r.Platform.Wire(), r.ChannelId, ct);
         await cards.EnqueueAsync(c, tx, r.Platform, r.WorkspaceId, itemId, ct);
         return stillReacting ? ReactionOutcome.VoteAdded : ReactionOutcome.VoteRemoved;

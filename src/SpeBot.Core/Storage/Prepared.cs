@@ -26,6 +26,14 @@ public static class Prepared
                                      params ReadOnlySpan<(string Name, object? Value)> args) =>
         c is not SqliteConnection ? Command(c, tx, sql, args).ExecuteNonQueryAsync(ct) : Task.FromResult(Step(c, tx, sql, ct, args, static (db, _, _) => raw.sqlite3_changes(db)));
 
+    /// <summary>
+    /// The rowid the statement (an INSERT) gave its row, or 0 when it inserted none. Cheaper than RETURNING, which makes
+    /// SQLite collect the returned rows in a temporary table on every run (a few µs on the writer per statement).
+    /// </summary>
+    public static Task<long> InsertAsync(this DbConnection c, DbTransaction? tx, string sql, CancellationToken ct,
+                                         params ReadOnlySpan<(string Name, object? Value)> args) =>
+        Task.FromResult(Step(c, tx, sql, ct, args, static (db, _, _) => raw.sqlite3_changes(db) > 0 ? raw.sqlite3_last_insert_rowid(db) : 0L));
+
     /// <summary>The first column of the first row; null when there is no row or the value is NULL.</summary>
     public static Task<object?> ScalarAsync(this DbConnection c, DbTransaction? tx, string sql, CancellationToken ct,
                                             params ReadOnlySpan<(string Name, object? Value)> args) =>

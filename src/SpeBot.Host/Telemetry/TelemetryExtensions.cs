@@ -20,6 +20,20 @@ public static class TelemetryExtensions
     /// <summary>Every meter SpeBot reads: its own, the storage group-commit counters, and the HTTP instrumentation's.</summary>
     public static readonly string[] Meters = [SpeBot.Core.Telemetry.Name, "SpeBot.Storage"];
 
+    /// <summary>
+    /// ASP.NET Core's and HttpClient's meters, named rather than taken whole from the instrumentation packages: those also
+    /// add routing's match-attempt counter, rate limiting, SignalR and name resolution, which cost a measurement per
+    /// request and say nothing a bot operator reads. Request durations (http.server/http.client.request.duration) and
+    /// Kestrel's connections stay.
+    /// </summary>
+    public static readonly string[] PlatformMeters = ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http"];
+
+    /// <summary>
+    /// Up-down counters of requests in flight: two measurements per request (start and end) for a number the request
+    /// durations and SpeBot's own ack histogram already show. Dropped, so the framework does not record them at all.
+    /// </summary>
+    public static readonly string[] DroppedInstruments = ["http.server.active_requests", "http.client.active_requests"];
+
     private static readonly string[] Unprobed = ["/healthz", "/readyz", "/metrics"];
 
     public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder)
@@ -30,7 +44,8 @@ public static class TelemetryExtensions
             .ConfigureResource(r => r.AddService("spebot"))
             .WithMetrics(m =>
             {
-                m.AddMeter(Meters).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddPrometheusExporter();
+                m.AddMeter(Meters).AddMeter(PlatformMeters).AddPrometheusExporter();
+                foreach (var name in DroppedInstruments) m.AddView(name, MetricStreamConfiguration.Drop);
                 if (otlp) m.AddOtlpExporter();
             });
         // Traces and metrics only: log records stay on the console, since a log message may quote what someone typed.

@@ -28,10 +28,16 @@ public sealed class DashboardQueriesTests : IDisposable
 
     private async Task<long> ItemAsync(long number, string category, string team, string status, DateTimeOffset created, DateTimeOffset? done, int? effort = null)
     {
-        return await _t.Db.WriteAsync((c, tx) => c.ExecuteScalarAsync<long>("""
-            INSERT INTO items (workspace_id, number, title, category, status, author_platform, author_id, team, created_at, updated_at, done_at, done_by, effort)
-            VALUES (@ws, @number, 'item', @category, @status, 'slack', 'U1', @team, @created, @created, @done, @doneBy, @effort) RETURNING id
-            """, new { ws = _ws, number, category, status, team, created = Iso.Of(created), done = done is { } d ? Iso.Of(d) : null, doneBy = done is null ? null : "U9", effort }, tx));
+        // Counted in item_counts as ItemStore counts a proposal (the dashboard's status and category counts read it).
+        return await _t.Db.WriteAsync(async (c, tx) =>
+        {
+            var id = await c.ExecuteScalarAsync<long>("""
+                INSERT INTO items (workspace_id, number, title, category, status, author_platform, author_id, team, created_at, updated_at, done_at, done_by, effort)
+                VALUES (@ws, @number, 'item', @category, @status, 'slack', 'U1', @team, @created, @created, @done, @doneBy, @effort) RETURNING id
+                """, new { ws = _ws, number, category, status, team, created = Iso.Of(created), done = done is { } d ? Iso.Of(d) : null, doneBy = done is null ? null : "U9", effort }, tx);
+            await ItemStore.CountInsertedAsync(c, tx, _ws, status, category, default);
+            return id;
+        });
     }
 
     [Theory]

@@ -31,6 +31,18 @@ public sealed class MetricsTests : SlackHost
     }
 
     [Fact]
+    public async Task RequestDurationsAreExportedWithoutPerRequestCountersNobodyReads()
+    {
+        await CommandAsync("help");
+
+        var metrics = await ScrapeAsync(Sample("http_server_request_duration_seconds_count", "http_route=\"/slack/events\""));
+
+        // Routing's match attempts and the in-flight up-down counters cost measurements on every request.
+        Assert.DoesNotContain("aspnetcore_routing_match_attempts", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("http_server_active_requests", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DeadLetterApiErrorAndRateLimitMetricsAppearAfterSlackRefuses()
     {
         Slack.Script("chat.postMessage", SlackAnswer.RateLimited(1), SlackAnswer.Error("channel_not_found"));

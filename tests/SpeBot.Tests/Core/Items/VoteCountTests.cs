@@ -107,6 +107,46 @@ public sealed class VoteCountTests : IDisposable
 
     [Theory]
     [Providers]
+    public async Task AReactionOnAMergedCardScoresTheTargetWithTheTargetsImpactAndEffort(StorageProvider provider)
+    {
+        Use(provider);
+        // The vote writes the count and base score it read with the card: the target's, not the merged item's.
+        var ws = await _seed.WorkspaceAsync();
+        var source = await _seed.ItemAsync(ws.Id, "Dup", impact: 5, effort: 1);
+        var target = await _seed.ItemAsync(ws.Id, "Original", impact: 2, effort: 5);
+        await _t.Votes.ToggleAsync(Platform.Slack, target.Id, "U1", "C1", default);
+        await _seed.CardAsync(ws.Id, source.Id, "2.0002");
+        await _seed.Lifecycle.MergeAsync(new Actor(Platform.Slack, ws.Id, "UMAINT", "C1"), source.Number, target.Number, default);
+
+        await _seed.ReactAsync(ws.Id, "2.0002", "U9", added: true);
+
+        var scored = await _seed.GetAsync(target.Id);
+        Assert.Equal(2, scored.Votes);
+        Assert.Equal(ItemSeed.Documented(2, 2, 5, _t.Options.Value.Score), scored.BaseScore, 9);
+        await _seed.AssertConsistentAsync();
+    }
+
+    [Theory]
+    [Providers]
+    public async Task AnOlderReactionEventChangesNoVoteAndADuplicateDeliveryNothing(StorageProvider provider)
+    {
+        Use(provider);
+        // Without RETURNING the store tells "applied" from rows changed: an upsert its WHERE refuses changes none.
+        var ws = await _seed.WorkspaceAsync();
+        var item = await _seed.ItemAsync(ws.Id, "Cut p99");
+        await _seed.CardAsync(ws.Id, item.Id, "4.0001");
+        ReactionChange Change(bool added, string ts, string key) => new(Platform.Slack, ws.Id, "CCARDS", "4.0001", "U1", "+1", added, ts, key);
+
+        Assert.Equal(ReactionOutcome.VoteAdded, (await _t.Votes.ApplyReactionAsync(Change(true, "1800000000.000200", "EvNew"), default)).Outcome);
+        Assert.Equal(ReactionOutcome.Duplicate, (await _t.Votes.ApplyReactionAsync(Change(true, "1800000000.000200", "EvNew"), default)).Outcome);
+        Assert.Equal(ReactionOutcome.Stale, (await _t.Votes.ApplyReactionAsync(Change(false, "1800000000.000100", "EvOld"), default)).Outcome);
+
+        Assert.Equal(1, (await _seed.GetAsync(item.Id)).Votes);
+        await _seed.AssertConsistentAsync();
+    }
+
+    [Theory]
+    [Providers]
     public async Task WithdrawingAProposalKeepsItsVotesAndTakesItOutOfTop(StorageProvider provider)
     {
         Use(provider);
