@@ -29,7 +29,10 @@ public abstract class TeamsHost : IAsyncLifetime
             ["Teams:AllowedServiceUrls:0"] = Bot.ServiceUrl,
         };
         foreach (var (k, v) in Settings) settings[k] = v;
-        Factory = new SpeBotFactory(null, settings, s => s.Replace(ServiceDescriptor.Singleton(Tokens.Object)));
+        // SPEBOT_TEST_HOST_PROVIDER=postgres sweeps the host tests on PostgreSQL (see SlackHost.Provider).
+        Factory = Environment.GetEnvironmentVariable("SPEBOT_TEST_HOST_PROVIDER") == "postgres" && PostgresServer.Unavailable is null
+            ? SpeBotFactory.OnPostgres(null, settings, s => s.Replace(ServiceDescriptor.Singleton(Tokens.Object)))
+            : new SpeBotFactory(null, settings, s => s.Replace(ServiceDescriptor.Singleton(Tokens.Object)));
         Client = Factory.CreateClient();
     }
 
