@@ -25,6 +25,8 @@ public sealed class Discoveries(Database db, Proposals proposals, ItemStore item
     public async Task<(DiscoveryOutcome Outcome, Item? Item)> ProposeAsync(DbConnection c, DbTransaction tx, Platform platform, NewItem item,
                                                                           Finding finding, string channelId, CancellationToken ct)
     {
+        // One finding reported on two instances at once: the second waits here, then finds the first's item.
+        await items.LockNewItemsAsync(c, tx, item.WorkspaceId, ct);
         var existing = await FindAsync(c, tx, item.WorkspaceId, finding.Key, ct);
         if (existing is not null) return (DiscoveryOutcome.AlreadyKnown, existing);
         if (await MutedSources.IsMutedAsync(c, tx, item.WorkspaceId, finding.Source, ct)) return (DiscoveryOutcome.Muted, null);

@@ -15,7 +15,7 @@ public sealed partial class ItemStore(Database db, TimeProvider clock, IOptions<
 
     // The dialect difference of this store. SQLite's single writer makes MAX(number) + 1 race-free; PostgreSQL runs
     // proposals from several processes at once, so each first takes its workspace's transaction-scoped advisory lock
-    // (held to its commit, so a rolled-back proposal leaves no gap), just before the insert that reads MAX(number).
+    // (held to its commit, so a rolled-back proposal leaves no gap) before it reads the source and MAX(number).
     private readonly string? _numberLock = db.Provider == StorageProvider.Postgres ? "SELECT pg_advisory_xact_lock(@key)" : null;
     // PostgreSQL text cannot hold U+0000 (SQLite keeps it): there a NUL in what people typed becomes U+FFFD rather than
     // failing the proposal; the item returned says what was stored.
@@ -24,6 +24,9 @@ public sealed partial class ItemStore(Database db, TimeProvider clock, IOptions<
     /// <summary>Creates the item, or returns the one already captured from the same source message.</summary>
     public async Task<(Item Item, bool Created)> CreateAsync(DbConnection c, DbTransaction tx, NewItem n, CancellationToken ct)
     {
+        // PostgreSQL: taken before the source check too, so the same message proposed twice at once (a retried submit on
+        // two instances) finds the first proposal's row instead of failing on ux_items_source.
+        await LockNewItemsAsync(c, tx, n.WorkspaceId, ct);
         if (_noNul) n = n with { Title = n.Title.Replace('\0', '\uFFFD'), Detail = n.Detail?.Replace('\0', '\uFFFD'), Team = n.Team?.Replace('\0', '\uFFFD') };
         if (n.Source is { } src)
         {
@@ -38,8 +41,8 @@ public sealed partial class ItemStore(Database db, TimeProvider clock, IOptions<
         // The next number comes from the end of the (workspace_id, number) index, read in the same transaction as the
         // insert; items are never deleted, so numbers are never reused. SQLite's single writer makes the read race-free,
         // and the id is the rowid SQLite gave the row: a read and a plain insert cost the writer less than one
-        // INSERT … RETURNING, which collects its row in a temporary table on every run. PostgreSQL first takes the
-        // workspace's number lock (see _numberLock) and returns both from the insert, one round trip.
+        // INSERT … RETURNING, which collects its row in a temporary table on every run. PostgreSQL holds the
+        // workspace's number lock (taken above) and returns both from the insert, one round trip.
         long id, number;
         if (_numberLock is null)
         {
@@ -49,7 +52,6 @@ public sealed partial class ItemStore(Database db, TimeProvider clock, IOptions<
         }
         else
         {
-            await c.RunAsync(tx, _numberLock, ct, ("@key", AdvisoryLocks.ItemNumber(n.WorkspaceId)));
             var inserted = (await c.RowsAsync(tx, PostgresInsert, ct, InsertArgs(n, null, now)))[0];
             (id, number) = ((long)inserted[0]!, (long)inserted[1]!);
         }
@@ -109,6 +111,14 @@ public sealed partial class ItemStore(Database db, TimeProvider clock, IOptions<
             INSERT INTO item_counts (workspace_id, status, category, n) VALUES (@workspaceId, @status, @category, 1)
             ON CONFLICT (workspace_id, status, category) DO UPDATE SET n = item_counts.n + 1
             """, ct, ("@workspaceId", workspaceId), ("@status", status), ("@category", category));
+
+    /// <summary>
+    /// PostgreSQL: takes the workspace's new-item lock (held to the commit; taking it again in the same transaction is
+    /// free), so a check for an existing item (same message, same finding) and the insert after it cannot interleave
+    /// with another instance's. SQLite: nothing, its single writer already runs them alone.
+    /// </summary>
+    public Task LockNewItemsAsync(DbConnection c, DbTransaction tx, long workspaceId, CancellationToken ct) =>
+        _numberLock is null ? Task.CompletedTask : c.RunAsync(tx, _numberLock, ct, ("@key", AdvisoryLocks.ItemNumber(workspaceId)));
 
     public Task AppendEventAsync(DbConnection c, DbTransaction tx, long itemId, string actorId, string action, string? detail,
                                  string platform, string? channelId, CancellationToken ct) =>

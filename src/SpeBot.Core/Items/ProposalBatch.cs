@@ -4,12 +4,13 @@ using SpeBot.Core.Storage;
 namespace SpeBot.Core.Items;
 
 /// <summary>
-/// Group commit for proposals on PostgreSQL. Item numbers are gap-free per workspace, so a proposal holds its workspace's
-/// number lock (<see cref="AdvisoryLocks.ItemNumber"/>) until its commit is flushed: one transaction per proposal lets a
-/// workspace take one proposal per WAL flush, whichever number of instances (measured on the 2-core benchmark machine:
-/// about 130 to 190 a second, below Bolt for JS on SQLite). So proposals that arrive while a batch is being written
-/// wait, and the next batch writes them all in one transaction: one lock and three statements per workspace
-/// (<see cref="ItemStore.CreateManyAsync"/>, <see cref="OutboxBulk"/>), one WAL flush, each proposal acked after it, as
+/// Group commit for proposals on PostgreSQL. Item numbers are gap-free per workspace, so the proposals of a workspace
+/// take turns on its number lock (<see cref="AdvisoryLocks.ItemNumber"/>) from reading the number to the commit: one
+/// transaction per proposal lets a workspace take one proposal per turn of four statements and a commit, each a round
+/// trip (and the WAL flush while the lock was held to it), whichever number of instances (measured on the 2-core
+/// benchmark machine: about 130 to 190 a second, below Bolt for JS on SQLite). So proposals that arrive while a batch
+/// is being written wait, and the next batch writes them all in one transaction: one lock and three statements per
+/// workspace (<see cref="ItemStore.CreateManyAsync"/>, <see cref="OutboxBulk"/>), one WAL flush, each proposal acked after it, as
 /// SQLite's writer does for every write. Instances take turns on a workspace's lock, a batch at a time. A batch that
 /// fails is written again one proposal per transaction, so one bad proposal fails alone. SQLite needs none of this: its
 /// writer already commits in groups.

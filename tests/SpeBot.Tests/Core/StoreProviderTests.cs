@@ -189,6 +189,34 @@ public sealed class StoreProviderTests
         Assert.Equal(10L, await t.Db.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM dashboard_sessions")));
     }
 
+    [PostgresFact]
+    public async Task TheSameMessageOrFindingProposedOnTwoInstancesAtOnceMakesOneItemEach()
+    {
+        using var t = new TestDatabase(StorageProvider.Postgres);
+        await using var other = new PostgresDatabase(t.Path);
+        var ws = await t.Workspaces.EnsureAsync(Platform.Slack, "T1");
+        var itemStores = new[] { t.Items, new ItemStore(other, t.Clock, t.Options) };
+        var dbs = new Database[] { t.Db, other };
+        Discoveries DiscoveriesOn(int i)
+        {
+            var outbox = new OutboxStore(dbs[i], t.Clock);
+            var proposals = new Proposals(dbs[i], itemStores[i], outbox, t.Signal, new SpeBot.Core.Events.Inbox(t.Clock));
+            return new Discoveries(dbs[i], proposals, itemStores[i], new CardUpdates(outbox), t.Signal, t.Clock);
+        }
+        var discoveries = new[] { DiscoveriesOn(0), DiscoveriesOn(1) };
+
+        var created = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => dbs[i % 2].WriteAsync(async (c, tx) =>
+            (await itemStores[i % 2].CreateAsync(c, tx, new NewItem(ws.Id, $"m{i / 2}", "slack", "U1",
+                Source: new SpeBot.Core.Commands.SourceMessage("C1", $"171.{i / 2}", "U2", null, null)), default)).Created))));
+        var found = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => discoveries[i % 2].ProposeAsync(Platform.Slack,
+            new NewItem(ws.Id, $"f{i / 2}", "slack", "github"), new Finding("dependabot", $"github:pr:o/r#{i / 2}", null), "C1", default))));
+
+        Assert.Equal(10, created.Count(x => x));
+        Assert.Equal(10, found.Count(f => f.Outcome == DiscoveryOutcome.Proposed));
+        Assert.Equal(10, found.Count(f => f.Outcome == DiscoveryOutcome.AlreadyKnown));
+        Assert.Equal(Enumerable.Range(1, 20).Select(n => (long)n), await t.Db.ReadAsync(c => c.QueryAsync<long>("SELECT number FROM items ORDER BY number")));
+    }
+
     private static async Task<List<(string, string, long)>> CountsAsync(TestDatabase t) =>
         (await t.Db.ReadAsync(c => c.QueryAsync<(string, string, long)>("SELECT status, category, n FROM item_counts WHERE n > 0 ORDER BY status"))).ToList();
 }

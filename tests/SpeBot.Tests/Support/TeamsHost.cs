@@ -29,7 +29,10 @@ public abstract class TeamsHost : IAsyncLifetime
             ["Teams:AllowedServiceUrls:0"] = Bot.ServiceUrl,
         };
         foreach (var (k, v) in Settings) settings[k] = v;
-        Factory = new SpeBotFactory(null, settings, s => s.Replace(ServiceDescriptor.Singleton(Tokens.Object)));
+        // SPEBOT_TEST_HOST_PROVIDER=postgres sweeps the host tests on PostgreSQL (see SlackHost.Provider).
+        Factory = Environment.GetEnvironmentVariable("SPEBOT_TEST_HOST_PROVIDER") == "postgres" && PostgresServer.Unavailable is null
+            ? SpeBotFactory.OnPostgres(null, settings, s => s.Replace(ServiceDescriptor.Singleton(Tokens.Object)))
+            : new SpeBotFactory(null, settings, s => s.Replace(ServiceDescriptor.Singleton(Tokens.Object)));
         Client = Factory.CreateClient();
     }
 
@@ -75,8 +78,10 @@ public abstract class TeamsHost : IAsyncLifetime
         var response = await SendAsync(ActivityBuilder.ChannelMention(Bot.ServiceUrl, $"propose {title}", id));
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         await SpeBotFactory.WaitUntilAsync(() => Query<long>("SELECT COUNT(*) FROM posted_messages WHERE platform = 'teams'").Single() > 0, what: "card recorded");
-        var row = Query<(long ItemId, string MessageId)>(
-            "SELECT item_id AS ItemId, message_id AS MessageId FROM posted_messages ORDER BY created_at DESC, rowid DESC LIMIT 1").Single();
+        // The newest card: SQLite's rowid is insertion order; PostgreSQL has none, and items are numbered in order there.
+        var row = Query<(long ItemId, string MessageId)>(Factory.PostgresConnectionString is null
+            ? "SELECT item_id AS ItemId, message_id AS MessageId FROM posted_messages ORDER BY created_at DESC, rowid DESC LIMIT 1"
+            : "SELECT item_id AS ItemId, message_id AS MessageId FROM posted_messages ORDER BY created_at DESC, item_id DESC LIMIT 1").Single();
         return (row.ItemId, row.MessageId);
     }
 
