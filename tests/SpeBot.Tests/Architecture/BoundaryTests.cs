@@ -119,11 +119,6 @@ public sealed class BoundaryTests
         return found;
     }
 
-    private static readonly Dictionary<short, OpCode> OpCodeByValue = typeof(OpCodes)
-        .GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Select(f => (OpCode)f.GetValue(null)!)
-        .ToDictionary(o => o.Value);
-
     /// <summary>Resolves the metadata tokens in a method body (a minimal IL walk; enough to see which members it touches).</summary>
     private static IEnumerable<MemberInfo> MembersUsedBy(MethodBase method)
     {
@@ -131,40 +126,13 @@ public sealed class BoundaryTests
         if (il is null) yield break;
         var typeArgs = method.DeclaringType is { IsGenericType: true } dt ? dt.GetGenericArguments() : null;
         var methodArgs = method.IsGenericMethod ? method.GetGenericArguments() : null;
-        var i = 0;
-        while (i < il.Length)
+        foreach (var (type, at) in IlOperands.Of(il))
         {
-            short value = il[i] == 0xFE ? (short)(0xFE00 | il[i + 1]) : il[i];
-            i += il[i] == 0xFE ? 2 : 1;
-            var op = OpCodeByValue[value];
-            switch (op.OperandType)
-            {
-                case OperandType.InlineType or OperandType.InlineMethod or OperandType.InlineField or OperandType.InlineTok:
-                    var token = BitConverter.ToInt32(il, i);
-                    MemberInfo? member;
-                    try { member = method.Module.ResolveMember(token, typeArgs, methodArgs); }
-                    catch (ArgumentException) { member = null; }
-                    if (member is not null) yield return member;
-                    i += 4;
-                    break;
-                case OperandType.InlineSwitch:
-                    i += 4 + 4 * BitConverter.ToInt32(il, i);
-                    break;
-                case OperandType.InlineI8 or OperandType.InlineR:
-                    i += 8;
-                    break;
-                case OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar:
-                    i += 1;
-                    break;
-                case OperandType.InlineVar:
-                    i += 2;
-                    break;
-                case OperandType.InlineNone:
-                    break;
-                default: // InlineBrTarget, InlineI, InlineSig, InlineString, ShortInlineR
-                    i += 4;
-                    break;
-            }
+            if (type is not (OperandType.InlineType or OperandType.InlineMethod or OperandType.InlineField or OperandType.InlineTok)) continue;
+            MemberInfo? member;
+            try { member = method.Module.ResolveMember(BitConverter.ToInt32(il, at), typeArgs, methodArgs); }
+            catch (ArgumentException) { member = null; }
+            if (member is not null) yield return member;
         }
     }
 }

@@ -41,46 +41,12 @@ public sealed partial class ItemInsertTests
     private const BindingFlags Everything =
         BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
 
-    private static readonly Dictionary<short, OpCode> OpCodeByValue = typeof(OpCodes)
-        .GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Select(f => (OpCode)f.GetValue(null)!)
-        .ToDictionary(o => o.Value);
-
     /// <summary>The string literals a method body loads (ldstr), from a minimal IL walk.</summary>
     private static IEnumerable<string> StringsIn(MethodBase method)
     {
         var il = method.GetMethodBody()?.GetILAsByteArray();
         if (il is null) yield break;
-        var i = 0;
-        while (i < il.Length)
-        {
-            short value = il[i] == 0xFE ? (short)(0xFE00 | il[i + 1]) : il[i];
-            i += il[i] == 0xFE ? 2 : 1;
-            var op = OpCodeByValue[value];
-            switch (op.OperandType)
-            {
-                case OperandType.InlineString:
-                    yield return method.Module.ResolveString(BitConverter.ToInt32(il, i));
-                    i += 4;
-                    break;
-                case OperandType.InlineSwitch:
-                    i += 4 + 4 * BitConverter.ToInt32(il, i);
-                    break;
-                case OperandType.InlineI8 or OperandType.InlineR:
-                    i += 8;
-                    break;
-                case OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar:
-                    i += 1;
-                    break;
-                case OperandType.InlineVar:
-                    i += 2;
-                    break;
-                case OperandType.InlineNone:
-                    break;
-                default:
-                    i += 4;
-                    break;
-            }
-        }
+        foreach (var (type, at) in IlOperands.Of(il))
+            if (type == OperandType.InlineString) yield return method.Module.ResolveString(BitConverter.ToInt32(il, at));
     }
 }
