@@ -87,6 +87,8 @@ internal sealed class Seeder(IServiceProvider services, SeedClock clock, int ite
                 }
                 return 0;
             }, ct);
+            // Settled as the bot's once-a-second pass would have (migration 0012), before anything happens to them.
+            await services.GetRequiredService<ItemSettling>().SettleAllAsync(ct);
             Progress("items", from + batch.Count, plans.Count, step);
         }
 

@@ -28,6 +28,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<MessageCatalog>();
         services.AddSingleton<WorkspaceStore>();
         services.AddSingleton<ItemStore>();
+        services.AddSingleton<ItemSettling>();
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<DeadLetters>();
         services.AddSingleton<OutboxSignal>();

@@ -33,7 +33,7 @@ public sealed record Recognition(string UserId, int Done, IReadOnlyList<string> 
 /// <summary>
 /// Every read of the dashboard, in one place so each can be benchmarked. Every query is bounded by the workspace
 /// (a session never sees another's rows) and reads through an index: pages by (workspace_id, number), weekly
-/// counts by (workspace_id, created_at|accepted_at|done_at), open and status counts from item_counts.
+/// counts by (workspace_id, created_at|accepted_at|done_at), open and status counts from item_totals.
 /// Weeks are ISO weeks (Monday 00:00) in the workspace's time zone, as capacity counts them.
 /// </summary>
 public sealed class DashboardQueries(Database db, ItemStore items, ItemQueries queries, WorkspaceStore workspaces,
@@ -97,7 +97,8 @@ public sealed class DashboardQueries(Database db, ItemStore items, ItemQueries q
         {
             // One lookup per column, each on its own index: an OR of the three made the planner walk the workspace.
             sql.Append("""
-                 AND i.id IN (SELECT id FROM items WHERE workspace_id = @workspaceId AND author_id = @person
+                 AND i.id IN (SELECT item_id FROM item_people WHERE workspace_id = @workspaceId AND author_id = @person
+                   UNION SELECT id FROM items WHERE id > (SELECT last_item_id FROM settle_mark) AND workspace_id + 0 = @workspaceId AND author_id = @person
                    UNION SELECT id FROM items WHERE workspace_id = @workspaceId AND claimed_by = @person
                    UNION SELECT id FROM items WHERE workspace_id = @workspaceId AND done_by = @person)
                 """);
@@ -158,7 +159,7 @@ public sealed class DashboardQueries(Database db, ItemStore items, ItemQueries q
 
     public async Task<IReadOnlyList<CategoryCount>> OpenByCategoryAsync(long workspaceId, CancellationToken ct = default) =>
         (await db.ReadAsync(c => c.QueryAsync<(string Category, long Open)>(new CommandDefinition($"""
-            SELECT category, SUM(n) FROM item_counts
+            SELECT category, SUM(n) FROM item_totals
             WHERE workspace_id = @workspaceId AND status {_sql.In("open")} GROUP BY category HAVING SUM(n) > 0 ORDER BY SUM(n) DESC, category
             """, new { workspaceId, open = OpenStatuses }, cancellationToken: ct)), ct)).Select(r => new CategoryCount(r.Category, (int)r.Open)).ToList();
 
@@ -282,10 +283,10 @@ public sealed class DashboardQueries(Database db, ItemStore items, ItemQueries q
             latest.Where(r => r.DoneBy == x.DoneBy).Take(10).Select(r => $"{ItemRef.Format(r.Number)} {r.Title}").ToList())).ToList();
     }
 
-    /// <summary>Items per status from item_counts (kept by triggers, 0004): a few rows however big the workspace.</summary>
+    /// <summary>Items per status from item_totals (item_counts and the items after the settle mark, 0012): a few rows however big the workspace.</summary>
     private async Task<Dictionary<string, long>> StatusCountsAsync(long workspaceId, CancellationToken ct) =>
         (await db.ReadAsync(c => c.QueryAsync<(string Status, long Count)>(new CommandDefinition(
-            "SELECT status, SUM(n) FROM item_counts WHERE workspace_id = @workspaceId GROUP BY status HAVING SUM(n) > 0", new { workspaceId }, cancellationToken: ct)), ct))
+            "SELECT status, SUM(n) FROM item_totals WHERE workspace_id = @workspaceId GROUP BY status HAVING SUM(n) > 0", new { workspaceId }, cancellationToken: ct)), ct))
             .ToDictionary(r => r.Status, r => r.Count);
 
     private async Task<TimeZoneInfo> ZoneAsync(long workspaceId, CancellationToken ct) =>

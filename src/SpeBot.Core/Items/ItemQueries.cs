@@ -6,7 +6,7 @@ namespace SpeBot.Core.Items;
 
 /// <summary>
 /// What people look for: lists by status, category and person, the top by score, search, mine. Every read costs the
-/// page it shows plus an index lookup, not the backlog: counts come from item_counts, vote counts and the time-free
+/// page it shows plus an index lookup, not the backlog: counts come from item_totals (item_counts and the items after the settle mark), vote counts and the time-free
 /// part of the score from the item's own row (see migration 0004).
 /// </summary>
 public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBotOptions> options)
@@ -30,7 +30,7 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
     /// <summary>
     /// Page <paramref name="page"/> (from 1; past the end gives the last) of <paramref name="pageSize"/> items.
     /// Without a person each status is read newest first on (workspace, status, number), only as far as the page, and
-    /// merged; the total is summed from item_counts. With a person, their items are few and come from the person indexes.
+    /// merged; the total is summed from item_totals. With a person, their items are few and come from the person indexes.
     /// </summary>
     public async Task<Page> PageAsync(long workspaceId, Filter filter, int page, int pageSize, CancellationToken ct = default)
     {
@@ -45,7 +45,7 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
             if (filter.UserId is null)
             {
                 total = await c.ExecuteScalarAsync<int>(new CommandDefinition($"""
-                    SELECT COALESCE(SUM(n), 0) FROM item_counts
+                    SELECT COALESCE(SUM(n), 0) FROM item_totals
                     WHERE workspace_id = @workspaceId AND status IN {inList}{(filter.Category is null ? "" : " AND category = @category")}
                     """, args, cancellationToken: ct));
             }
@@ -80,10 +80,9 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
             {
                 // The same for a person: one run per person column and status on the person indexes (workspace, person,
                 // status, number), each cut at the end of the page; UNION drops an item that is both theirs and claimed.
-                var runs = PersonColumns.SelectMany(p => statuses.Select(s => (p, s))).Select((r, k) => $"""
-                    SELECT * FROM (SELECT i.number, i.id FROM items i
-                                   WHERE i.workspace_id = @workspaceId AND i.{r.p} = @userId AND i.status = '{r.s}'{categoryTerm}
-                                   ORDER BY i.number DESC LIMIT @upTo) AS p{k}
+                var runs = PersonSources.SelectMany(p => statuses.Select(s => (p, s))).Select((r, k) => $"""
+                    SELECT * FROM ({r.p($"= '{r.s}'", categoryTerm)}
+                                   ORDER BY number DESC LIMIT @upTo) AS p{k}
                     """);
                 sql = $"""
                     {ItemStore.Select} WHERE i.id IN (
@@ -101,11 +100,29 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
     /// walked a whole status instead). Without a category it reads the indexes alone.
     /// </summary>
     private static string PersonCount(string inList, string categoryTerm) =>
-        "SELECT COUNT(*) FROM (" + string.Join("\nUNION\n", PersonColumns.Select(p => $"""
-            SELECT i.id FROM items i WHERE i.workspace_id = @workspaceId AND i.{p} = @userId AND i.status IN {inList}{categoryTerm}
-            """)) + ") AS counted";
+        "SELECT COUNT(*) FROM (" + string.Join("\nUNION\n", PersonSources.Select(p => $"SELECT id FROM ({p($"IN {inList}", categoryTerm)}) AS s")) + ") AS counted";
 
-    private static readonly string[] PersonColumns = ["author_id", "claimed_by", "source_author_id"];
+    /// <summary>
+    /// Where a person's (@userId) items are found, each source giving (number, id) for a status term and a category term
+    /// on items i: what they proposed, from item_people up to the settle mark and from the items after it (migration
+    /// 0012: a short range of ids, see <see cref="ItemSettling"/>; "workspace_id + 0" keeps the planner on that range
+    /// rather than a workspace index); what they claimed; and their messages someone captured.
+    /// </summary>
+    private static readonly Func<string, string, string>[] PersonSources =
+    [
+        (status, category) => category.Length == 0
+            ? $"SELECT p.number AS number, p.item_id AS id FROM item_people p WHERE p.workspace_id = @workspaceId AND p.author_id = @userId AND p.status {status}"
+            : $"""
+              SELECT p.number AS number, p.item_id AS id FROM item_people p JOIN items i ON i.id = p.item_id
+              WHERE p.workspace_id = @workspaceId AND p.author_id = @userId AND p.status {status}{category}
+              """,
+        (status, category) => $"""
+            SELECT i.number, i.id FROM items i
+            WHERE i.id > (SELECT last_item_id FROM settle_mark) AND i.workspace_id + 0 = @workspaceId AND i.author_id = @userId AND i.status {status}{category}
+            """,
+        (status, category) => $"SELECT i.number, i.id FROM items i WHERE i.workspace_id = @workspaceId AND i.claimed_by = @userId AND i.status {status}{category}",
+        (status, category) => $"SELECT i.number, i.id FROM items i WHERE i.workspace_id = @workspaceId AND i.source_author_id = @userId AND i.status {status}{category}",
+    ];
 
     /// <summary>
     /// Open items by score, highest first; ties go to the older item. The score is base × age factor, and the age
@@ -139,10 +156,10 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
         return best;
     }
 
-    /// <summary>How many open items the workspace has (from item_counts).</summary>
+    /// <summary>How many open items the workspace has (from item_totals).</summary>
     public Task<int> OpenCountAsync(long workspaceId, CancellationToken ct = default) =>
         db.ReadAsync(c => c.ExecuteScalarAsync<int>(new CommandDefinition(
-            $"SELECT COALESCE(SUM(n), 0) FROM item_counts WHERE workspace_id = @workspaceId AND status IN {OpenIn}",
+            $"SELECT COALESCE(SUM(n), 0) FROM item_totals WHERE workspace_id = @workspaceId AND status IN {OpenIn}",
             new { workspaceId }, cancellationToken: ct)), ct);
 
     /// <summary>Fills base_score once per process if the configured weights changed (ScoreIndex); cheap when current.</summary>
@@ -186,9 +203,9 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
     /// </summary>
     public async Task<(IReadOnlyList<ItemView> Proposed, IReadOnlyList<ItemView> Claimed)> MineAsync(long workspaceId, string userId, CancellationToken ct = default)
     {
-        var runs = new[] { "author_id", "claimed_by" }.SelectMany(p => OpenStatuses.Select(s => (p, s))).Select((r, k) => $"""
-            SELECT * FROM (SELECT id FROM items WHERE workspace_id = @workspaceId AND {r.p} = @userId AND status = '{r.s}'
-                           ORDER BY number DESC LIMIT {MaxMine}) AS m{k}
+        // The first three person sources: proposed (up to the settle mark and after it) and claimed.
+        var runs = PersonSources.Take(3).SelectMany(p => OpenStatuses.Select(s => (p, s))).Select((r, k) => $"""
+            SELECT id FROM (SELECT number, id FROM ({r.p($"= '{r.s}'", "")}) AS s ORDER BY number DESC LIMIT {MaxMine}) AS m{k}
             """);
         var rows = (await db.ReadAsync(c => c.QueryAsync<Item>(new CommandDefinition($"""
             {ItemStore.Select}

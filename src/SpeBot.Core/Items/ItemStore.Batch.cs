@@ -5,8 +5,8 @@ using SpeBot.Core.Storage;
 namespace SpeBot.Core.Items;
 
 /// <summary>
-/// PostgreSQL's batch of proposals (<see cref="ProposalBatch"/>): many new items of one workspace in two statements
-/// instead of three per item. Every statement is a round trip to the server, and the batch holds the workspace's number
+/// PostgreSQL's batch of proposals (<see cref="ProposalBatch"/>): many new items of one workspace in five statements
+/// instead of five per item. Every statement is a round trip to the server, and the batch holds the workspace's number
 /// lock through all of them: per-item statements made the round trips, not the server's work, the limit.
 /// </summary>
 public sealed partial class ItemStore
@@ -63,6 +63,16 @@ public sealed partial class ItemStore
             AuthorPlatform = n.AuthorPlatform, AuthorId = n.AuthorId, Team = n.Team, Impact = n.Impact, Effort = n.Effort,
             CreatedAt = now, UpdatedAt = now,
         }).ToList();
+        await c.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO item_people (workspace_id, author_id, status, number, item_id)
+            SELECT @workspaceId, t.author_id, 'proposed', t.number, t.item_id FROM unnest(@authorIds, @numbers, @ids) AS t(author_id, number, item_id)
+            """, new
+            {
+                workspaceId,
+                authorIds = created.Select(i => i.AuthorId).ToArray(),
+                numbers = created.Select(i => i.Number).ToArray(),
+                ids = created.Select(i => i.Id).ToArray(),
+            }, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition("""
             INSERT INTO item_events (item_id, actor_id, action, detail, platform, channel_id, created_at)
             SELECT t.item_id, t.actor_id, 'proposed', NULL, t.platform, t.channel_id, @at

@@ -55,7 +55,7 @@ public sealed partial class ItemStore(Database db, TimeProvider clock, IOptions<
             var inserted = (await c.RowsAsync(tx, PostgresInsert, ct, InsertArgs(n, null, now)))[0];
             (id, number) = ((long)inserted[0]!, (long)inserted[1]!);
         }
-        await CountInsertedAsync(c, tx, n.WorkspaceId, ItemStatus.Proposed.Wire(), n.Category, ct);
+        await RecordInsertedAsync(c, tx, n.WorkspaceId, n.AuthorId, ItemStatus.Proposed.Wire(), n.Category, number, id, ct);
         var row = (Id: id, Number: number);
         // Built from what was just written rather than read back: reading 27 columns costs more than the insert.
         var item = new Item
@@ -101,16 +101,31 @@ public sealed partial class ItemStore(Database db, TimeProvider clock, IOptions<
     }
 
     /// <summary>
-    /// Counts a new item in item_counts, in the insert's transaction. This is the only insert into items, so it keeps the
-    /// counts here instead of in an AFTER INSERT trigger (migration 0010 dropped it): the trigger's sub-program cost the
-    /// writer about as much as two prepared statements per proposal. Status and category changes are still counted by
-    /// tr_items_count_update (0004).
+    /// What a new item adds besides its row: its count in item_counts and its entry in item_people. SQLite leaves both
+    /// to ItemSettling's next pass (migration 0012: a page per proposal is what they cost the single writer); PostgreSQL
+    /// writes them here, in the insert's transaction.
     /// </summary>
-    public static Task CountInsertedAsync(DbConnection c, DbTransaction tx, long workspaceId, string status, string category, CancellationToken ct) =>
+    public async Task RecordInsertedAsync(DbConnection c, DbTransaction tx, long workspaceId, string authorId, string status, string category,
+                                          long number, long id, CancellationToken ct)
+    {
+        if (_numberLock is null) return;
+        await CountInsertedAsync(c, tx, workspaceId, status, category, ct);
+        await c.RunAsync(tx, """
+            INSERT INTO item_people (workspace_id, author_id, status, number, item_id) VALUES (@workspaceId, @authorId, @status, @number, @id)
+            """, ct, ("@workspaceId", workspaceId), ("@authorId", authorId), ("@status", status), ("@number", number), ("@id", id));
+    }
+
+    /// <summary>
+    /// Counts new items in item_counts, in the insert's transaction (PostgreSQL; SQLite's ItemSettling counts them in
+    /// bulk). ItemStore is the only insert into items, so it keeps the counts here instead of in an AFTER INSERT trigger
+    /// (migration 0010 dropped it). Status and category changes are counted by tr_items_count_update.
+    /// </summary>
+    private static Task CountInsertedAsync(DbConnection c, DbTransaction tx, long workspaceId, string status, string category, CancellationToken ct,
+                                          long n = 1) =>
         c.RunAsync(tx, """
-            INSERT INTO item_counts (workspace_id, status, category, n) VALUES (@workspaceId, @status, @category, 1)
-            ON CONFLICT (workspace_id, status, category) DO UPDATE SET n = item_counts.n + 1
-            """, ct, ("@workspaceId", workspaceId), ("@status", status), ("@category", category));
+            INSERT INTO item_counts (workspace_id, status, category, n) VALUES (@workspaceId, @status, @category, @n)
+            ON CONFLICT (workspace_id, status, category) DO UPDATE SET n = item_counts.n + excluded.n
+            """, ct, ("@workspaceId", workspaceId), ("@status", status), ("@category", category), ("@n", n));
 
     /// <summary>
     /// PostgreSQL: takes the workspace's new-item lock (held to the commit; taking it again in the same transaction is

@@ -25,7 +25,7 @@ public sealed record DigestModel(
 }
 
 /// <summary>
-/// Builds a digest from indexes only: the counts come from item_counts, the top from the score index, new and done
+/// Builds a digest from indexes only: the counts come from item_totals, the top from the score index, new and done
 /// items from the window's own rows, and the long lists (waiting for triage, stuck) are read only as far as they are shown.
 /// </summary>
 public sealed class DigestBuilder(Database db, ItemQueries queries, CapacityStore capacity, TimeProvider clock, IOptions<ScheduleOptions> options)
@@ -50,11 +50,11 @@ public sealed class DigestBuilder(Database db, ItemQueries queries, CapacityStor
         {
             async Task<List<ItemView>> Items(string sql) =>
                 (await c.QueryAsync<Item>(new CommandDefinition(sql, args, cancellationToken: ct))).Select(queries.View).ToList();
-            // Open and waiting for triage from item_counts; "stuck" is every open item minus those touched since the
+            // Open and waiting for triage from item_totals; "stuck" is every open item minus those touched since the
             // cutoff; the window's new, done and stale counts are index ranges (a week's activity, not the backlog).
             var counts = await c.QuerySingleAsync<(long Open, long Proposed, long Recent, long New, long Done, long Stale)>(new CommandDefinition($"""
-                SELECT (SELECT COALESCE(SUM(n), 0) FROM item_counts WHERE workspace_id = @workspaceId AND status IN {OpenIn}),
-                       (SELECT COALESCE(SUM(n), 0) FROM item_counts WHERE workspace_id = @workspaceId AND status = 'proposed'),
+                SELECT (SELECT COALESCE(SUM(n), 0) FROM item_totals WHERE workspace_id = @workspaceId AND status IN {OpenIn}),
+                       (SELECT COALESCE(SUM(n), 0) FROM item_totals WHERE workspace_id = @workspaceId AND status = 'proposed'),
                        (SELECT COUNT(*) FROM items WHERE workspace_id = @workspaceId AND status IN {OpenIn} AND updated_at >= @stuckBefore),
                        (SELECT COUNT(*) FROM items WHERE workspace_id = @workspaceId AND created_at >= @from AND created_at < @to),
                        (SELECT COUNT(*) FROM items WHERE workspace_id = @workspaceId AND done_at >= @from AND done_at < @to AND status = 'done'),

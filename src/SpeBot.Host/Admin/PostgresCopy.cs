@@ -147,6 +147,21 @@ public sealed class PostgresCopy(TextWriter stdout, TextWriter stderr)
             stderr.WriteLine($"Counts differ for {string.Join(", ", mismatched)}: rolled back, the target is empty again.");
             return 1;
         }
+        // SQLite counts new items and lists them under their authors a second after they arrive (ItemSettling); PostgreSQL
+        // does it in each proposal's transaction and has no settle mark. So the items after the copied mark are settled
+        // here, and the mark goes.
+        var settled = await pg.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO item_people (workspace_id, author_id, status, number, item_id)
+            SELECT workspace_id, author_id, status, number, id FROM items WHERE id > (SELECT last_item_id FROM settle_mark)
+            """, transaction: tx, cancellationToken: ct));
+        await pg.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO item_counts (workspace_id, status, category, n)
+            SELECT workspace_id, status, category, COUNT(*) FROM items WHERE id > (SELECT last_item_id FROM settle_mark)
+            GROUP BY workspace_id, status, category
+            ON CONFLICT (workspace_id, status, category) DO UPDATE SET n = item_counts.n + excluded.n;
+            DELETE FROM settle_mark;
+            """, transaction: tx, cancellationToken: ct));
+        if (settled > 0) stdout.WriteLine($"Counted {settled.ToString("N0", CultureInfo.InvariantCulture)} items SQLite had not counted yet.");
         await tx.CommitAsync(ct);
         stdout.WriteLine($"Copied {counts.Count} tables, {counts.Sum(c => c.Target).ToString("N0", CultureInfo.InvariantCulture)} rows; every count matches. " +
                          "Start the bot with Storage:Provider=postgres and this connection string.");
@@ -158,8 +173,10 @@ public sealed class PostgresCopy(TextWriter stdout, TextWriter stderr)
         var columns = string.Join(", ", t.Columns.Select(c => Quote(c.Name)));
         await using var select = sqlite.CreateCommand();
         select.Transaction = read;
-        // In rowid order, as the rows were written (every SpeBot table has a rowid).
-        select.CommandText = $"SELECT {columns} FROM {Quote(t.Name)} ORDER BY rowid";
+        // In rowid order, as the rows were written; a table without one (item_people) in its key's order.
+        var withoutRowid = await sqlite.ExecuteScalarAsync<long>(new CommandDefinition("SELECT wr FROM pragma_table_list(@name)", new { name = t.Name },
+            read, cancellationToken: ct)) == 1;
+        select.CommandText = $"SELECT {columns} FROM {Quote(t.Name)}{(withoutRowid ? "" : " ORDER BY rowid")}";
         await using var reader = await select.ExecuteReaderAsync(ct);
         await using var import = await pg.BeginBinaryImportAsync($"COPY {Quote(t.Name)} ({columns}) FROM STDIN (FORMAT BINARY)", ct);
         long done = 0;

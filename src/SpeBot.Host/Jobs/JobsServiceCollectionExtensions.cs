@@ -14,6 +14,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddHostedService<ClaimExpiryJob>();
+        services.AddHostedService<ItemSettler>();
         services.AddSchedules();
         return services;
     }

@@ -47,6 +47,16 @@ public sealed class CopyToPostgresTests : IAsyncLifetime
             var columns = await ColumnsAsync(target, table);
             var expected = SqliteRows(source, table, columns);
             var actual = await PostgresRowsAsync(target, table, columns);
+            if (table is "settle_mark" or "item_people" or "item_counts")
+            {
+                // SQLite counts and lists new items a second late (ItemSettling); PostgreSQL has no mark, so the copy
+                // settles whatever the source had not: the counts and person lists then equal the items themselves.
+                Assert.Matches($@"(?m)^{table}\s+{expected.Count:N0}\s+{expected.Count:N0}\s*$", run.Stdout);
+                if (table == "settle_mark") Assert.Empty(actual);
+                else Assert.True((await PostgresRowsAsync(target, table == "item_people" ? PeopleFromItems : CountsFromItems, columns)).SequenceEqual(actual), $"{table} differs from the items");
+                if (expected.Count > 0) filled.Add(table);
+                continue;
+            }
             Assert.True(expected.SequenceEqual(actual), $"{table} differs:\nSQLite     {string.Join("\n           ", expected)}\nPostgreSQL {string.Join("\n           ", actual)}");
             if (expected.Count > 0) filled.Add(table);
             Assert.Matches($@"(?m)^{table}\s+{expected.Count:N0}\s+{expected.Count:N0}\s*$", run.Stdout);
@@ -58,7 +68,11 @@ public sealed class CopyToPostgresTests : IAsyncLifetime
                                       "poll_options", "shift_notes", "oncall_shifts", "handoffs", "item_counts", "muted_sources" })
             Assert.True(filled.Contains(table), $"{table} is empty; filled: {string.Join(", ", filled)}");
         Assert.Contains("every count matches", run.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"Counted [1-9][0-9]* items SQLite had not counted yet\.", run.Stdout);
     }
+
+    private const string PeopleFromItems = "(SELECT workspace_id, author_id, status, number, id AS item_id FROM items) AS derived";
+    private const string CountsFromItems = "(SELECT workspace_id, status, category, COUNT(*) AS n FROM items GROUP BY 1, 2, 3) AS derived";
 
     [PostgresFact]
     public async Task ANonEmptyTargetIsRefusedAndKeepsItsRows()
@@ -187,6 +201,22 @@ public sealed class CopyToPostgresTests : IAsyncLifetime
             await SpeBotFactory.WaitUntilAsync(() => bot.Query<long>("SELECT COUNT(*) FROM outbox WHERE status = 'pending'").Single() == 0, what: "outbox drained");
         }
         SqliteConnection.ClearAllPools();
+        // As if the bot had stopped before its settle pass (ItemSettling): the newest item is after the settle mark, not yet
+        // counted in item_counts nor listed in item_people, which the copy must do for PostgreSQL.
+        await using (var c = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await c.OpenAsync();
+            var (mark, newest) = await c.QuerySingleAsync<(long, long)>("SELECT last_item_id, (SELECT MAX(id) FROM items) FROM settle_mark");
+            if (mark == newest)
+            {
+                await c.ExecuteAsync("""
+                    UPDATE item_counts SET n = n - 1
+                    WHERE (workspace_id, status, category) = (SELECT workspace_id, status, category FROM items WHERE id = @newest);
+                    DELETE FROM item_people WHERE item_id = @newest;
+                    UPDATE settle_mark SET last_item_id = @newest - 1;
+                    """, new { newest });
+            }
+        }
         return path;
     }
 

@@ -8,8 +8,9 @@ using SpeBot.Host.Slack;
 namespace SpeBot.Tests.Architecture;
 
 /// <summary>
-/// Items are inserted in one place, ItemStore, which counts each new item in item_counts itself (migration 0010 dropped
-/// the AFTER INSERT trigger that did it, for the writer's sake). A second insert elsewhere would leave lists, the digest
+/// Items are inserted in one place, ItemStore, which counts each new item in item_counts and lists it in item_people
+/// itself on PostgreSQL, or leaves it after the settle mark for ItemSettling on SQLite (migrations 0010 and 0012, for the
+/// writer's sake). A second insert elsewhere would leave lists, the digest
 /// and the dashboard counting wrong, so every SQL text in SpeBot's assemblies is searched for one.
 /// </summary>
 public sealed partial class ItemInsertTests

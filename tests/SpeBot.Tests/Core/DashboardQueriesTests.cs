@@ -26,16 +26,17 @@ public sealed class DashboardQueriesTests : IDisposable
 
     public void Dispose() => _t?.Dispose();
 
-    private async Task<long> ItemAsync(long number, string category, string team, string status, DateTimeOffset created, DateTimeOffset? done, int? effort = null)
+    private async Task<long> ItemAsync(long number, string category, string team, string status, DateTimeOffset created, DateTimeOffset? done, int? effort = null,
+                                       string author = "U1")
     {
-        // Counted in item_counts as ItemStore counts a proposal (the dashboard's status and category counts read it).
+        // Counted and listed under its author as ItemStore does for a proposal (the dashboard's counts and person filter read them).
         return await _t.Db.WriteAsync(async (c, tx) =>
         {
             var id = await c.ExecuteScalarAsync<long>("""
                 INSERT INTO items (workspace_id, number, title, category, status, author_platform, author_id, team, created_at, updated_at, done_at, done_by, effort)
-                VALUES (@ws, @number, 'item', @category, @status, 'slack', 'U1', @team, @created, @created, @done, @doneBy, @effort) RETURNING id
-                """, new { ws = _ws, number, category, status, team, created = Iso.Of(created), done = done is { } d ? Iso.Of(d) : null, doneBy = done is null ? null : "U9", effort }, tx);
-            await ItemStore.CountInsertedAsync(c, tx, _ws, status, category, default);
+                VALUES (@ws, @number, 'item', @category, @status, 'slack', @author, @team, @created, @created, @done, @doneBy, @effort) RETURNING id
+                """, new { ws = _ws, author, number, category, status, team, created = Iso.Of(created), done = done is { } d ? Iso.Of(d) : null, doneBy = done is null ? null : "U9", effort }, tx);
+            await _t.Items.RecordInsertedAsync(c, tx, _ws, author, status, category, number, id, default);
             return id;
         });
     }
@@ -131,10 +132,9 @@ public sealed class DashboardQueriesTests : IDisposable
         var now = _t.Clock.GetUtcNow();
         await ItemAsync(1, "cost", "sre", "proposed", now.AddDays(-4), null);                  // author U1
         await ItemAsync(2, "cost", "sre", "done", now.AddDays(-3), now.AddDays(-1));            // finisher U9
-        var claimed = await ItemAsync(3, "cost", "sre", "in_progress", now.AddDays(-2), null);
-        await _t.Db.WriteAsync((c, tx) => c.ExecuteAsync("UPDATE items SET author_id = 'U2', claimed_by = 'U9' WHERE id = @claimed", new { claimed }, tx));
-        var other = await ItemAsync(4, "cost", "sre", "proposed", now.AddDays(-1), null);
-        await _t.Db.WriteAsync((c, tx) => c.ExecuteAsync("UPDATE items SET author_id = 'U3' WHERE id = @other", new { other }, tx));
+        var claimed = await ItemAsync(3, "cost", "sre", "in_progress", now.AddDays(-2), null, author: "U2");
+        await _t.Db.WriteAsync((c, tx) => c.ExecuteAsync("UPDATE items SET claimed_by = 'U9' WHERE id = @claimed", new { claimed }, tx));
+        await ItemAsync(4, "cost", "sre", "proposed", now.AddDays(-1), null, author: "U3");
 
         Assert.Equal([3L, 2L], (await _q.BoardAsync(_ws, new BoardFilter(Person: "U9"))).Items.Select(i => i.Item.Number));
         Assert.Equal([2L, 1L], (await _q.BoardAsync(_ws, new BoardFilter(Person: "U1"))).Items.Select(i => i.Item.Number));

@@ -218,7 +218,7 @@ public sealed class StoreProviderTests
     }
 
     private static async Task<List<(string, string, long)>> CountsAsync(TestDatabase t) =>
-        (await t.Db.ReadAsync(c => c.QueryAsync<(string, string, long)>("SELECT status, category, n FROM item_counts WHERE n > 0 ORDER BY status"))).ToList();
+        (await t.Db.ReadAsync(c => c.QueryAsync<(string, string, long)>("SELECT status, category, SUM(n) FROM item_totals GROUP BY status, category HAVING SUM(n) > 0 ORDER BY status"))).ToList();
 }
 
 internal static class Chaining

@@ -38,7 +38,7 @@ public sealed class ItemSeed(TestDatabase t)
 
     /// <summary>
     /// Every item's stored vote count equals its votes rows, its base_score is exactly the documented time-free part of
-    /// the score, and item_counts equals a count of the items.
+    /// the score, and the counts and person lists equal the items (settling them once on the way, migration 0012).
     /// </summary>
     public async Task AssertConsistentAsync()
     {
@@ -51,11 +51,19 @@ public sealed class ItemSeed(TestDatabase t)
             Assert.True(r.Votes == r.Counted, $"item {r.Id}: votes column {r.Votes}, vote rows {r.Counted}");
             Assert.Equal(Documented(r.Counted, (int?)r.Impact, (int?)r.Effort, w), r.BaseScore, 9);
         }
-        var counts = (await c.QueryAsync<(long Ws, string Status, string Category, long N)>(
-            "SELECT workspace_id, status, category, n FROM item_counts WHERE n <> 0 ORDER BY 1, 2, 3")).ToList();
-        var actual = (await c.QueryAsync<(long Ws, string Status, string Category, long N)>(
-            "SELECT workspace_id, status, category, COUNT(*) FROM items GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")).ToList();
-        Assert.Equal(actual, counts);
+        const string Actual = "SELECT workspace_id, status, category, COUNT(*) FROM items GROUP BY 1, 2, 3 ORDER BY 1, 2, 3";
+        // What readers count (item_totals: item_counts and the items after the settle mark) before a settle pass and after
+        // it; after it, item_counts alone, and item_people holds every item under its author and status.
+        const string Totals = "SELECT workspace_id, status, category, SUM(n) FROM item_totals GROUP BY 1, 2, 3 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3";
+        var actual = (await c.QueryAsync<(long Ws, string Status, string Category, long N)>(Actual)).ToList();
+        Assert.Equal(actual, (await c.QueryAsync<(long Ws, string Status, string Category, long N)>(Totals)).ToList());
+        await new ItemSettling(t.Db).SettleAllAsync();
+        Assert.Equal(actual, (await c.QueryAsync<(long Ws, string Status, string Category, long N)>(Totals)).ToList());
+        Assert.Equal(actual, (await c.QueryAsync<(long Ws, string Status, string Category, long N)>(
+            "SELECT workspace_id, status, category, n FROM item_counts WHERE n <> 0 ORDER BY 1, 2, 3")).ToList());
+        const string People = "SELECT workspace_id, author_id, status, number, {0} FROM {1} ORDER BY 1, 2, 3, 4";
+        Assert.Equal((await c.QueryAsync<(long, string, string, long, long)>(string.Format(People, "id", "items"))).ToList(),
+            (await c.QueryAsync<(long, string, string, long, long)>(string.Format(People, "item_id", "item_people"))).ToList());
     }
 
     /// <summary>The README's score without age, written out here rather than taken from Scoring.</summary>

@@ -7,8 +7,9 @@ using SpeBot.Tests.Support;
 namespace SpeBot.Tests.Core.Items;
 
 /// <summary>
-/// New items are counted in item_counts by ItemStore in the proposal's own transaction (migration 0010 dropped the insert
-/// trigger): counts stay equal to the items under every way an item is created, in every workspace and category.
+/// New items are counted without an insert trigger (migration 0010): by ItemStore in the proposal's own transaction on
+/// PostgreSQL, by ItemSettling's next pass on SQLite (0012). What readers count stays equal to the items under every way
+/// an item is created, in every workspace and category, before and after that pass (ItemSeed.AssertConsistentAsync).
 /// </summary>
 public sealed class ItemCountTests : IDisposable
 {

@@ -1,0 +1,50 @@
+using SpeBot.Core.Storage;
+
+namespace SpeBot.Core.Items;
+
+/// <summary>
+/// Brings item_counts and item_people up to date with new items in bulk (SQLite, migration 0012). A proposal on SQLite
+/// writes only its row; a pass here then counts the items after settle_mark per (status, category) and adds them to
+/// their authors' pages of item_people, each page once for the whole pass rather than once per proposal, and moves the
+/// mark past them. Readers meanwhile add the items after the mark themselves (item_totals, <see cref="ItemQueries"/>'
+/// person lookups), so nothing waits for a pass. A pass runs on the single writer, which commits ids in order, so the
+/// items after the mark are exactly the ones not yet settled, and each item is settled with the status it has then
+/// (tr_items_count_update leaves an item after the mark alone). PostgreSQL settles each item in its own transaction
+/// and has no mark row: a pass finds nothing there.
+/// </summary>
+public sealed class ItemSettling(Database db)
+{
+    /// <summary>Items settled per pass at most: bounds the writer's turn.</summary>
+    public const int MaxBatch = 20_000;
+
+    /// <summary>Settles up to <see cref="MaxBatch"/> items after the mark, oldest first; returns how many.</summary>
+    public Task<int> SettleAsync(CancellationToken ct = default) => db.Provider != StorageProvider.Sqlite ? Task.FromResult(0) : db.WriteAsync(async (c, tx) =>
+    {
+        var range = new (string, object?)[] { ("@max", MaxBatch) };
+        // The pass's last id: the mark plus MaxBatch (ids are dense: items are never deleted) or the newest item.
+        var to = (long)(await c.ScalarAsync(tx, "SELECT MIN((SELECT last_item_id FROM settle_mark) + @max, COALESCE((SELECT MAX(id) FROM items), 0))", ct, range))!;
+        var from = (long)(await c.ScalarAsync(tx, "SELECT last_item_id FROM settle_mark", ct))!;
+        if (to <= from) return 0;
+        var args = new (string, object?)[] { ("@from", from), ("@to", to) };
+        await c.RunAsync(tx, """
+            INSERT INTO item_counts (workspace_id, status, category, n)
+            SELECT workspace_id, status, category, COUNT(*) FROM items WHERE id > @from AND id <= @to
+            GROUP BY workspace_id, status, category
+            ON CONFLICT (workspace_id, status, category) DO UPDATE SET n = item_counts.n + excluded.n
+            """, ct, args);
+        await c.RunAsync(tx, """
+            INSERT INTO item_people (workspace_id, author_id, status, number, item_id)
+            SELECT workspace_id, author_id, status, number, id FROM items WHERE id > @from AND id <= @to
+            """, ct, args);
+        await c.RunAsync(tx, "UPDATE settle_mark SET last_item_id = @to", ct, ("@to", to));
+        return (int)(to - from);
+    }, ct);
+
+    /// <summary>Settles every item after the mark (tools that wrote many items at once, a copy to PostgreSQL).</summary>
+    public async Task<int> SettleAllAsync(CancellationToken ct = default)
+    {
+        var total = 0;
+        for (int n; (n = await SettleAsync(ct)) > 0;) total += n;
+        return total;
+    }
+}
