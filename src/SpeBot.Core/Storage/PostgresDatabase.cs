@@ -52,6 +52,11 @@ public sealed class PostgresDatabase : Database
         if (cs.MaxAutoPrepare == 0) cs.MaxAutoPrepare = 128;
         if (cs.AutoPrepareMinUsages == 5) cs.AutoPrepareMinUsages = 2;
         if (string.IsNullOrEmpty(cs.ApplicationName)) cs.ApplicationName = "SpeBot";
+        // A connection going back to the pool is not reset (DISCARD ALL, seven statements on the server: more server time
+        // than a /healthz read itself): SpeBot leaves no session state behind, its settings are SET LOCAL, its advisory
+        // locks transaction-scoped, its prepared statements kept.
+        if (!connectionString.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase)
+            && !connectionString.Contains("NoResetOnClose", StringComparison.OrdinalIgnoreCase)) cs.NoResetOnClose = true;
         // An acked write must be on disk whatever the server's default says (a role or database may turn it off).
         cs.Options = string.IsNullOrWhiteSpace(cs.Options) ? "-c synchronous_commit=on" : cs.Options + " -c synchronous_commit=on";
         _source = builder.Build();

@@ -47,6 +47,7 @@ public sealed class SpeBotFactory : WebApplicationFactory<Program>
         {
             ["Storage:Path"] = DatabasePath,
             ["Outbox:PollIntervalMs"] = "100",
+            ["Outbox:ClaimGapMs"] = "20",
             ["Outbox:ChannelIntervalMs"] = "0",
             ["Outbox:TeamsTenantIntervalMs"] = "0",
             ["Outbox:BaseBackoffMs"] = "50",
