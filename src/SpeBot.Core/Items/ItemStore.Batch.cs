@@ -1,5 +1,5 @@
 using System.Data.Common;
-using Dapper;
+using Npgsql;
 using SpeBot.Core.Outbox;
 using SpeBot.Core.Storage;
 
@@ -21,15 +21,16 @@ public sealed partial class ItemStore
         .Split(long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>
-    /// Inserts <paramref name="batch"/> (items of workspace <paramref name="workspaceId"/>, none from a source message,
-    /// which needs its duplicate check) with consecutive numbers after the workspace's highest, counts them, lists them
-    /// under their authors, records their "proposed" events and queues their cards (<paramref name="cards"/>, one per
-    /// item, in the order given, which is each channel's send order); returns the items in the order given. PostgreSQL only.
+    /// The write of <paramref name="batch"/> (items of workspace <paramref name="workspaceId"/>, none from a source
+    /// message, which needs its duplicate check): the number lock, then one statement that inserts them with consecutive
+    /// numbers after the workspace's highest, counts them, lists them under their authors, records their "proposed" events
+    /// and queues their cards (<paramref name="cards"/>, one per item, in the order given, which is each channel's send
+    /// order). Sent in one round trip by <see cref="PostgresDatabase.WriteInOneTripAsync{T}"/>; <see cref="ManyWrite.Items"/>
+    /// then makes the items, in the order given, from the statement's (id, number) rows. PostgreSQL only.
     /// </summary>
-    public async Task<IReadOnlyList<Item>> CreateManyAsync(DbConnection c, DbTransaction tx, long workspaceId, IReadOnlyList<NewItem> batch,
-                                                           IReadOnlyList<CardPost> cards, CancellationToken ct)
+    public ManyWrite CreateMany(long workspaceId, IReadOnlyList<NewItem> batch, IReadOnlyList<CardPost> cards)
     {
-        if (_numberLock is null) throw new InvalidOperationException("CreateManyAsync is PostgreSQL's batch path; SQLite's writer batches CreateAsync.");
+        if (_numberLock is null) throw new InvalidOperationException("CreateMany is PostgreSQL's batch path; SQLite's writer batches CreateAsync.");
         var items = batch.Select(n => n with { Title = n.Title.Replace('\0', '\uFFFD'), Detail = n.Detail?.Replace('\0', '\uFFFD'), Team = n.Team?.Replace('\0', '\uFFFD') })
             .ToList();
         if (items.Any(n => n.WorkspaceId != workspaceId || n.Source is not null))
@@ -37,10 +38,51 @@ public sealed partial class ItemStore
         if (cards.Count != items.Count) throw new ArgumentException("One card per item.", nameof(cards));
         var now = Iso.Parse(Iso.Of(clock.GetUtcNow()));
         var at = Iso.Of(now);
-        await c.RunAsync(tx, _numberLock, ct, ("@key", AdvisoryLocks.ItemNumber(workspaceId)));
-        // Numbers follow the order given (WITH ORDINALITY), and every other row is matched to its item by number: under
-        // the lock, this statement's snapshot holds the workspace's highest number, so item k gets m.n + k.
-        var rows = (await c.QueryAsync<(long Id, long Number)>(new CommandDefinition("""
+        IReadOnlyList<NpgsqlBatchCommand> Commands() =>
+        [
+            new(_numberLock) { Parameters = { new("key", AdvisoryLocks.ItemNumber(workspaceId)) } },
+            // Numbers follow the order given (WITH ORDINALITY), and every other row is matched to its item by number: under
+            // the lock, this statement's snapshot holds the workspace's highest number, so item k gets m.n + k.
+            new(ManySql)
+            {
+                Parameters =
+                {
+                    new("workspaceId", workspaceId), new("at", at), new("kind", OutboxKinds.ItemCard),
+                    new("bodyBefore", CardBody[0]), new("bodyAfter", CardBody[1]),
+                    new("titles", items.Select(n => n.Title).ToArray()),
+                    new("details", items.Select(n => n.Detail).ToArray()),
+                    new("categories", items.Select(n => n.Category).ToArray()),
+                    new("authorPlatforms", items.Select(n => n.AuthorPlatform).ToArray()),
+                    new("authorIds", items.Select(n => n.AuthorId).ToArray()),
+                    new("teams", items.Select(n => n.Team).ToArray()),
+                    new("impacts", items.Select(n => n.Impact).ToArray()),
+                    new("efforts", items.Select(n => n.Effort).ToArray()),
+                    new("bases", items.Select(n => Scoring.Base(0, n.Impact, n.Effort, _weights)).ToArray()),
+                    new("eventChannels", items.Select(n => n.ChannelId).ToArray()),
+                    new("cardPlatforms", cards.Select(p => p.Platform.Wire()).ToArray()),
+                    new("cardChannels", cards.Select(p => p.ChannelId).ToArray()),
+                    new("traces", cards.Select(p => p.TraceParent).ToArray()),
+                },
+            },
+        ];
+        IReadOnlyList<Item> Items(IReadOnlyList<(long Id, long Number)> rows)
+        {
+            var ordered = rows.OrderBy(r => r.Number).ToList();
+            if (ordered.Count != items.Count) throw new InvalidOperationException($"{items.Count} items written, {ordered.Count} returned.");
+            return items.Select((n, i) => new Item
+            {
+                Id = ordered[i].Id, WorkspaceId = workspaceId, Number = ordered[i].Number, Title = n.Title, Detail = n.Detail, Category = n.Category,
+                AuthorPlatform = n.AuthorPlatform, AuthorId = n.AuthorId, Team = n.Team, Impact = n.Impact, Effort = n.Effort,
+                CreatedAt = now, UpdatedAt = now,
+            }).ToList();
+        }
+        return new ManyWrite(Commands, Items);
+    }
+
+    /// <summary>A batch's commands (built anew for each attempt) and how to make its items from the returned rows.</summary>
+    public sealed record ManyWrite(Func<IReadOnlyList<NpgsqlBatchCommand>> Commands, Func<IReadOnlyList<(long Id, long Number)>, IReadOnlyList<Item>> Items);
+
+    private const string ManySql = """
             WITH m AS (SELECT COALESCE(MAX(number), 0) AS n FROM items WHERE workspace_id = @workspaceId),
             t AS (
               SELECT * FROM unnest(@titles, @details, @categories, @authorPlatforms, @authorIds, @teams, @impacts, @efforts, @bases,
@@ -78,28 +120,5 @@ public sealed partial class ItemStore
               ON CONFLICT (dedupe_key) DO NOTHING
             )
             SELECT id, number FROM ins
-            """, new
-            {
-                workspaceId, at, kind = OutboxKinds.ItemCard, bodyBefore = CardBody[0], bodyAfter = CardBody[1],
-                titles = items.Select(n => n.Title).ToArray(),
-                details = items.Select(n => n.Detail).ToArray(),
-                categories = items.Select(n => n.Category).ToArray(),
-                authorPlatforms = items.Select(n => n.AuthorPlatform).ToArray(),
-                authorIds = items.Select(n => n.AuthorId).ToArray(),
-                teams = items.Select(n => n.Team).ToArray(),
-                impacts = items.Select(n => n.Impact).ToArray(),
-                efforts = items.Select(n => n.Effort).ToArray(),
-                bases = items.Select(n => Scoring.Base(0, n.Impact, n.Effort, _weights)).ToArray(),
-                eventChannels = items.Select(n => n.ChannelId).ToArray(),
-                cardPlatforms = cards.Select(p => p.Platform.Wire()).ToArray(),
-                cardChannels = cards.Select(p => p.ChannelId).ToArray(),
-                traces = cards.Select(p => p.TraceParent).ToArray(),
-            }, tx, cancellationToken: ct))).OrderBy(r => r.Number).ToList();
-        return items.Select((n, i) => new Item
-        {
-            Id = rows[i].Id, WorkspaceId = workspaceId, Number = rows[i].Number, Title = n.Title, Detail = n.Detail, Category = n.Category,
-            AuthorPlatform = n.AuthorPlatform, AuthorId = n.AuthorId, Team = n.Team, Impact = n.Impact, Effort = n.Effort,
-            CreatedAt = now, UpdatedAt = now,
-        }).ToList();
-    }
+            """;
 }

@@ -78,20 +78,20 @@ public sealed class ProposalBatch(Database db, ItemStore items, Func<Platform, N
         }
         try
         {
-            var created = await db.WriteAsync(async (c, tx) =>
+            // Workspace order, so two instances' batches take the number locks in one order and never deadlock; within a
+            // workspace, arrival order, so numbers follow the order proposals came in.
+            var groups = batch.Select((p, i) => (p, i)).GroupBy(x => x.p.Item.WorkspaceId).OrderBy(g => g.Key)
+                .Select(g => (Members: g.ToList(), Write: items.CreateMany(g.Key, [.. g.Select(x => x.p.Item)],
+                    [.. g.Select(x => new ItemStore.CardPost(x.p.Platform, x.p.CardChannelId, x.p.TraceParent))])))
+                .ToList();
+            // The next batch may take its turn once this one has committed, while this one's WAL flush and acks go on.
+            var rows = await ((PostgresDatabase)db).WriteInOneTripAsync(() => [.. groups.SelectMany(g => g.Write.Commands())], ReadRowsAsync,
+                PassTurn, CancellationToken.None);
+            for (var k = 0; k < groups.Count; k++)
             {
-                try
-                {
-                    return await WriteAsync(c, tx, batch);
-                }
-                finally
-                {
-                    // Statements done (or failed): the next batch may take its turn; a retry of this one (deadlock,
-                    // serialization failure) then runs beside it, each holding the number lock in turn.
-                    PassTurn();
-                }
-            }, CancellationToken.None);
-            for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult((created[i], true));
+                var created = groups[k].Write.Items(rows[k]);
+                for (var m = 0; m < groups[k].Members.Count; m++) groups[k].Members[m].p.Done.TrySetResult((created[m], true));
+            }
         }
         catch (Exception) when (batch.Count > 1)
         {
@@ -106,19 +106,19 @@ public sealed class ProposalBatch(Database db, ItemStore items, Func<Platform, N
         }
     }
 
-    private async Task<Item[]> WriteAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, List<Pending> batch)
+    /// <summary>The (id, number) rows of each workspace's insert, in order; the other statements return none or other columns.</summary>
+    private static async Task<List<List<(long Id, long Number)>>> ReadRowsAsync(Npgsql.NpgsqlDataReader reader)
     {
-        var created = new Item[batch.Count];
-        // Workspace order, so two instances' batches take the number locks in one order and never deadlock; within a
-        // workspace, arrival order, so numbers follow the order proposals came in.
-        foreach (var workspace in batch.Select((p, i) => (p, i)).GroupBy(x => x.p.Item.WorkspaceId).OrderBy(g => g.Key))
+        var sets = new List<List<(long Id, long Number)>>();
+        do
         {
-            var members = workspace.ToList();
-            var stored = await items.CreateManyAsync(c, tx, workspace.Key, [.. members.Select(x => x.p.Item)],
-                [.. members.Select(x => new ItemStore.CardPost(x.p.Platform, x.p.CardChannelId, x.p.TraceParent))], CancellationToken.None);
-            for (var k = 0; k < members.Count; k++) created[members[k].i] = stored[k];
+            if (reader.FieldCount != 2 || reader.GetName(0) != "id") continue;
+            var rows = new List<(long Id, long Number)>();
+            while (await reader.ReadAsync()) rows.Add((reader.GetInt64(0), reader.GetInt64(1)));
+            sets.Add(rows);
         }
-        return created;
+        while (await reader.NextResultAsync());
+        return sets;
     }
 
     private async Task AloneAsync(Pending p)

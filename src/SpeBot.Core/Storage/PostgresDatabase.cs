@@ -112,6 +112,53 @@ public sealed class PostgresDatabase : Database
     }
 
     /// <summary>
+    /// A write whose statements go to the server in one round trip, as one transaction (BEGIN, asynchronous commit,
+    /// <paramref name="commands"/>, COMMIT), for writes that hold a lock many others wait for (a workspace's number lock,
+    /// <c>ProposalBatch</c>): with a round trip per statement the lock was held while the client received each answer and
+    /// sent the next statement, which waited for a free thread of a busy bot. <paramref name="read"/> gets the reader
+    /// to take the commands' rows from (it skips results without the columns it wants); <paramref name="committed"/> runs
+    /// once the transaction has committed and before the WAL flush that makes it durable (see <see cref="Durable"/>).
+    /// Deadlocks and serialization failures are retried as in <see cref="WriteAsync{T}"/>.
+    /// </summary>
+    public async Task<T> WriteInOneTripAsync<T>(Func<IReadOnlyList<NpgsqlBatchCommand>> commands, Func<NpgsqlDataReader, Task<T>> read,
+                                                Action? committed, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var connection = await _source.OpenConnectionAsync(ct);
+            await using var batch = new NpgsqlBatch(connection);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL READ COMMITTED"));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = off"));
+            foreach (var command in commands()) batch.BatchCommands.Add(command);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            try
+            {
+                T result;
+                await using (var reader = await batch.ExecuteReaderAsync(ct))
+                {
+                    result = await read(reader);
+                    while (await reader.NextResultAsync(ct))
+                    {
+                    }
+                }
+                committed?.Invoke();
+                await Durable(connection, ct);
+                return result;
+            }
+            catch (PostgresException e)
+            {
+                // The statements after the failing one were skipped, COMMIT with them: end the failed transaction here
+                // rather than leave it to whoever takes the connection from the pool next.
+                await using (var rollback = new NpgsqlCommand("ROLLBACK", connection)) await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+                if (e.SqlState is not (PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected) || attempt >= MaxAttempts
+                    || ct.IsCancellationRequested) throw;
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10) * attempt), ct);
+            }
+        }
+    }
+
+    /// <summary>
     /// Returns once the write just committed on <paramref name="connection"/> is flushed to the WAL on disk.
     /// A write's transaction commits with synchronous_commit off, so the server releases its locks as soon as the commit
     /// record is written, not after the WAL flush: the locks a proposal holds to its commit (its workspace's number
