@@ -14,8 +14,12 @@ namespace SpeBot.Core.Items;
 /// </summary>
 public sealed class ItemSettling(Database db)
 {
-    /// <summary>Items settled per pass at most: bounds the writer's turn.</summary>
-    public const int MaxBatch = 20_000;
+    /// <summary>
+    /// Items settled per pass at most. A pass holds the single writer, and proposals queued behind it wait: 20,000 at a
+    /// time made the benchmark's p99 twice d8050ac's. Passes follow each other at once while they are full, each after the
+    /// writes queued before it, so a burst still settles as fast as it arrives.
+    /// </summary>
+    public const int MaxBatch = 2_000;
 
     /// <summary>Settles up to <see cref="MaxBatch"/> items after the mark, oldest first; returns how many.</summary>
     public Task<int> SettleAsync(CancellationToken ct = default) => db.Provider != StorageProvider.Sqlite ? Task.FromResult(0) : db.WriteAsync(async (c, tx) =>
