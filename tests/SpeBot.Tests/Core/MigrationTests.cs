@@ -128,6 +128,45 @@ public sealed class MigrationTests : IDisposable
 
     [Theory]
     [Providers]
+    public async Task Migration12ListsEveryExistingItemUnderItsAuthorAndCountsNothingTwice(StorageProvider provider)
+    {
+        Use(provider);
+        await using (var c = await SchemaAtAsync(11))
+        {
+            await c.ExecuteAsync("""
+                INSERT INTO workspaces (id, platform, external_id, created_at, updated_at) VALUES (1, 'slack', 'T1', 'x', 'x');
+                INSERT INTO items (id, workspace_id, number, title, category, status, author_platform, author_id, created_at, updated_at) VALUES
+                  (1, 1, 1, 'a', 'security', 'proposed', 'slack', 'U1', 'x', 'x'),
+                  (2, 1, 2, 'b', 'security', 'done', 'slack', 'U2', 'x', 'x');
+                INSERT INTO item_counts (workspace_id, status, category, n) VALUES (1, 'proposed', 'security', 1), (1, 'done', 'security', 1);
+                """);
+            if (provider == StorageProvider.Sqlite)
+            {
+                // As a database that applied 0004 before it was corrected: person indexes without status and number.
+                await c.ExecuteAsync("""
+                    DROP INDEX ix_items_claimed; CREATE INDEX ix_items_claimed ON items (workspace_id, claimed_by) WHERE claimed_by IS NOT NULL;
+                    DROP INDEX ix_items_source_author; CREATE INDEX ix_items_source_author ON items (workspace_id, source_author_id) WHERE source_author_id IS NOT NULL;
+                    """);
+            }
+        }
+
+        await _migrator.MigrateAsync();
+
+        await using var read = await _db.OpenAsync();
+        Assert.Equal([(1L, "U1", "proposed", 1L, 1L), (1L, "U2", "done", 2L, 2L)],
+            (await read.QueryAsync<(long, string, string, long, long)>("SELECT workspace_id, author_id, status, number, item_id FROM item_people ORDER BY number")).ToList());
+        // The existing items are settled (SQLite's mark at the newest; PostgreSQL has none), so readers count each once.
+        Assert.Equal([("done", 1L), ("proposed", 1L)],
+            (await read.QueryAsync<(string, long)>("SELECT status, SUM(n) FROM item_totals GROUP BY status ORDER BY status")).ToList());
+        if (provider == StorageProvider.Sqlite)
+        {
+            foreach (var index in new[] { "ix_items_claimed", "ix_items_source_author" })
+                Assert.Equal(4, (await read.QueryAsync<string>($"SELECT name FROM pragma_index_info('{index}')")).Count());
+        }
+    }
+
+    [Theory]
+    [Providers]
     public async Task Migration7KeepsWhenEachItemWasLastAcceptedFromItsEvents(StorageProvider provider)
     {
         Use(provider);

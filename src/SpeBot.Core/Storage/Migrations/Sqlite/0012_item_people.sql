@@ -18,6 +18,14 @@ CREATE TABLE item_people (
 INSERT INTO item_people (workspace_id, author_id, status, number, item_id) SELECT workspace_id, author_id, status, number, id FROM items;
 DROP INDEX ix_items_author;
 
+-- Migration 0004 was corrected after some databases had applied it (its person indexes gained status and number):
+-- those databases still have the first shape, which cannot page a person's claims or captures per status, so a list
+-- by person read every item of a status. Built again here in the shape every newer database has.
+DROP INDEX ix_items_claimed;
+CREATE INDEX ix_items_claimed ON items (workspace_id, claimed_by, status, number) WHERE claimed_by IS NOT NULL;
+DROP INDEX ix_items_source_author;
+CREATE INDEX ix_items_source_author ON items (workspace_id, source_author_id, status, number) WHERE source_author_id IS NOT NULL;
+
 -- The highest item id that item_people and item_counts include (one row).
 CREATE TABLE settle_mark (
   id           INTEGER PRIMARY KEY CHECK (id = 1),
