@@ -2,7 +2,7 @@
 # Benchmark: starts SpeBot in Release on a temp database, drives it with signed /spe propose requests and
 # signed reaction events from a .NET load generator on the same machine, next to GET /healthz in the same run.
 # Usage: bench/run.sh [seconds-per-round] [clients, comma-separated] [warm-up-seconds] [rounds]   (results also go to bench/results/latest.txt)
-# After one unmeasured warm-up each, the scenarios take turns for the given rounds at each number of concurrent clients;
+# After one unmeasured warm-up each (as long again per extra instance, so each bot warms as one would), the scenarios take turns for the given rounds at each number of concurrent clients;
 # the target compares each scenario's peak throughput (the ratio at each level is printed as well).
 # Environment: SYNC=NORMAL (SQLite without power-loss fsync), BOT_LOG=file (keep the bot's log), BOT_ENV="K=V ..."
 # (extra variables for the bot), PROVIDER=postgres (a throwaway PostgreSQL from tests/postgres.sh, fsync and
@@ -20,8 +20,11 @@ case "$provider" in
   *) echo "PROVIDER must be sqlite or postgres" >&2; exit 2 ;;
 esac
 # Free loopback ports (other benchmarks may run on the same machine): a port nothing answers on.
-free_port() { local p; while :; do p=$((20000 + RANDOM % 30000)); (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done; }
-work="$(mktemp -d)"; slack_port=$(free_port); secret="bench-signing-secret"
+# Ports handed out here are remembered (nothing listens on them until the bots and the fake Slack start), so two never clash.
+taken=" "
+free_port() { local p; while :; do p=$((20000 + RANDOM % 30000)); case "$taken" in *" $p "*) continue ;; esac
+  (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { taken="$taken$p "; free="$p"; return; }; done; }
+free_port; work="$(mktemp -d)"; slack_port=$free; secret="bench-signing-secret"
 pg=""; bots=()
 cleanup() {
   for b in "${bots[@]}"; do kill "$b" 2>/dev/null || true; done
@@ -63,7 +66,7 @@ fi
 
 urls=""
 for i in $(seq 1 "$instances"); do
-  port=$(free_port)
+  free_port; port=$free
   log="${BOT_LOG:-$work/bot.log}"; [ "$instances" -gt 1 ] && log="$log.$i"
   env ${BOT_ENV:-} "${storage[@]}" Slack__SigningSecret="$secret" Slack__BotToken="xoxb-bench" \
     Slack__ApiBaseUrl="http://127.0.0.1:$slack_port/api/" Slack__BotUserId="UBOT" \

@@ -77,7 +77,9 @@ var acked = new long[scenarios.Length];
 foreach (var (s, i) in scenarios.Select((s, i) => (s, i)))
 {
     Console.Write($"warming up {s.Name} ...");
-    var warm = await RunAsync(s.Make, warmUpSeconds, levels[0]);
+    // Each instance gets the warm-up one bot would: split over two, a 10 s warm-up left both still compiling (their
+    // first measured round cost twice the CPU per request of the second).
+    var warm = await RunAsync(s.Make, warmUpSeconds * botUrls.Length, levels[0]);
     Console.WriteLine($" {warm.Ok + warm.Errors} requests");
     acked[i] += warm.Ok;
 }

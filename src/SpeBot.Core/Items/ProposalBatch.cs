@@ -24,10 +24,9 @@ public sealed class ProposalBatch(Database db, ItemStore items, Func<Platform, N
     private readonly Lock _gate = new();
     private readonly List<Pending> _queue = [];
     private bool _draining;
-    // Held from taking a batch until its statements are done: the next batch is taken then, so it waits for the number
-    // lock only while the previous one commits, and runs while that one's WAL flush and acks go on. One batch at a time
-    // from taking to the flush left the server idle during every flush and the bot idle during every batch (a third
-    // of both cores in the benchmark).
+    // Held from taking a batch until it has committed: the next batch is taken then and sent while that one's WAL flush
+    // and acks go on. One batch at a time from taking to the flush left the server idle during every flush and the bot
+    // idle during every batch (a third of both cores in the benchmark).
     private readonly SemaphoreSlim _turn = new(1, 1);
 
     /// <summary>Writes the proposal in the next batch; returns once that batch is committed.</summary>
