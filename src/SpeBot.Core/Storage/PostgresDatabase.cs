@@ -124,8 +124,11 @@ public sealed class PostgresDatabase : Database
                                                 Action? committed, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        using var span = Telemetry.Source.HasListeners() ? Telemetry.Source.StartActivity("spebot.db.write") : null;
+        span?.SetTag("db.system.name", "postgresql");
         for (var attempt = 1; ; attempt++)
         {
+            span?.SetTag("spebot.db.attempts", attempt);
             await using var connection = await _source.OpenConnectionAsync(ct);
             await using var batch = new NpgsqlBatch(connection);
             batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL READ COMMITTED"));
