@@ -34,6 +34,7 @@ internal sealed partial class ClaimExpiryJob(Lifecycle lifecycle, OutboxStore ou
                 if (released > 0) LogReleased(released);
                 var keep = retention.Value;
                 await outbox.PruneAsync(TimeSpan.FromDays(keep.SentOutboxDays), stoppingToken, TimeSpan.FromDays(keep.InboxDays));
+                LogDone();
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -45,6 +46,9 @@ internal sealed partial class ClaimExpiryJob(Lifecycle lifecycle, OutboxStore ou
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Housekeeping for this hour already ran (another instance, or before a restart)")]
     private partial void LogAlreadyRun();
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Housekeeping for this hour done")]
+    private partial void LogDone();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Released {Count} stale claims")]
     private partial void LogReleased(int count);

@@ -300,7 +300,12 @@ public sealed partial class TwoInstanceTests : IAsyncLifetime
         var staleSince = clock.GetUtcNow() - TimeSpan.FromDays(30);
         var slack = await SlackAsync();
         var settings = new Dictionary<string, string?> { ["Outbox:ClaimGapMs"] = "0", ["Logging:LogLevel:SpeBot.Host.Jobs.ClaimExpiryJob"] = "Debug" };
-        var a = Host(slack, settings, s => s.AddSingleton<TimeProvider>(clock));
+        var logsA = new LogCapture();
+        var a = Host(slack, settings, s =>
+        {
+            s.AddSingleton<TimeProvider>(clock);
+            s.AddSingleton<ILoggerProvider>(logsA);
+        });
         a.CreateClient();
         var ws = Scalar<long>("INSERT INTO workspaces (platform, external_id, created_at, updated_at) VALUES ('slack', 'T1', @at, @at) RETURNING id",
             new { at = Iso.Of(staleSince) });
@@ -310,8 +315,9 @@ public sealed partial class TwoInstanceTests : IAsyncLifetime
             """, new { ws, number, at = Iso.Of(staleSince) });
         bool Claimed(long id) => Scalar<string?>("SELECT claimed_by FROM items WHERE id = @id", new { id }) is not null;
 
-        // A ran this hour's housekeeping when it started (nothing was stale then); a claim goes stale, and B starts.
-        await SpeBotFactory.WaitUntilAsync(() => Scalar<long>("SELECT COUNT(*) FROM job_runs") == 1, what: "A's run");
+        // A ran this hour's housekeeping when it started (nothing was stale then): to its end, since it claims the hour
+        // before it looks for stale claims; then a claim goes stale, and B starts.
+        await SpeBotFactory.WaitUntilAsync(() => Scalar<long>("SELECT COUNT(*) FROM job_runs") == 1 && logsA.Has("hour done"), what: "A's run");
         var stale = StaleClaim(1);
         var logs = new LogCapture();
         var b = Host(slack, settings, s =>
