@@ -116,15 +116,16 @@ public sealed class SlackRenderer(MessageCatalog catalog, IOptions<SpeBotOptions
         if (item.FindingNote is not null) stats += "\n" + T(locale, $"card.finding.{item.FindingNote}");
         blocks.Add(BlockKit.Section(stats));
 
-        blocks.Add(BlockKit.Actions(
+        // A closed item (done, declined, duplicate) cannot be claimed until it is reopened: no Claim button to answer "not now".
+        blocks.Add(BlockKit.Actions([
             BlockKit.Button("👍 " + T(locale, "card.vote"), VoteAction, id, "primary"),
-            BlockKit.Button(T(locale, "card.claim"), ClaimAction, id),
+            .. ItemLifecycle.IsOpen(item.State) ? [BlockKit.Button(T(locale, "card.claim"), ClaimAction, id)] : Array.Empty<JsonObject>(),
             BlockKit.Button(T(locale, "card.details"), DetailsAction, id),
             new JsonObject
             {
                 ["type"] = "overflow", ["action_id"] = MoreAction,
                 ["options"] = new JsonArray(MenuVerbs.Select(v => (JsonNode)BlockKit.Option(T(locale, $"card.menu.{v}"), $"{v}:{id}")).ToArray()),
-            }));
+            }]));
         blocks.Add(BlockKit.Context(T(locale, "card.vote_hint", new() { ["vote"] = options.Value.VoteReactions[0] })));
 
         var text = T(locale, "card.fallback", new()

@@ -89,10 +89,11 @@ public sealed class TeamsRenderer(MessageCatalog catalog, TeamsPeople people)
         body.Add(AdaptiveCards.Text(T(locale, "teams.card.vote_hint", style), subtle: true, size: "Small"));
 
         var data = new JsonObject { ["itemId"] = item.Id.ToString(CultureInfo.InvariantCulture) };
+        // A closed item (done, declined, duplicate) cannot be claimed until it is reopened: no Claim button.
         JsonNode[] actions =
         [
             AdaptiveCards.Execute("👍 " + T(locale, "card.vote", style), VoteVerb, (JsonObject)data.DeepClone(), "positive"),
-            AdaptiveCards.Execute(T(locale, "card.claim", style), ClaimVerb, (JsonObject)data.DeepClone()),
+            .. ItemLifecycle.IsOpen(item.State) ? [AdaptiveCards.Execute(T(locale, "card.claim", style), ClaimVerb, (JsonObject)data.DeepClone())] : Array.Empty<JsonNode>(),
             AdaptiveCards.Execute(T(locale, "card.details", style), DetailsVerb, (JsonObject)data.DeepClone()),
         ];
         return AdaptiveCards.Card(body, actions, style.Entities());
