@@ -82,31 +82,35 @@ public sealed partial class ItemStore
     /// <summary>A batch's commands (built anew for each attempt) and how to make its items from the returned rows.</summary>
     public sealed record ManyWrite(Func<IReadOnlyList<NpgsqlBatchCommand>> Commands, Func<IReadOnlyList<(long Id, long Number)>, IReadOnlyList<Item>> Items);
 
+    // No join matches the returned rows to their proposals: the item ids, in number order (which is the order given), are
+    // zipped with the per-proposal arrays by a multi-argument unnest, so the plan is the same for any batch size and may
+    // be generic (Npgsql prepares the statement; the server plans it once).
     private const string ManySql = """
             WITH m AS (SELECT COALESCE(MAX(number), 0) AS n FROM items WHERE workspace_id = @workspaceId),
-            t AS (
-              SELECT * FROM unnest(@titles, @details, @categories, @authorPlatforms, @authorIds, @teams, @impacts, @efforts, @bases,
-                                   @eventChannels, @cardPlatforms, @cardChannels, @traces)
-                WITH ORDINALITY AS t(title, detail, category, author_platform, author_id, team, impact, effort, base,
-                                     event_channel, card_platform, card_channel, trace, ord)
-            ),
             ins AS (
               INSERT INTO items (workspace_id, number, title, detail, category, status, author_platform, author_id, team,
                                  impact, effort, base_score, created_at, updated_at)
               SELECT @workspaceId, m.n + t.ord, t.title, t.detail, t.category, 'proposed', t.author_platform, t.author_id, t.team,
                      t.impact, t.effort, t.base, @at, @at
-              FROM t, m ORDER BY t.ord
+              FROM unnest(@titles, @details, @categories, @authorPlatforms, @authorIds, @teams, @impacts, @efforts, @bases)
+                     WITH ORDINALITY AS t(title, detail, category, author_platform, author_id, team, impact, effort, base, ord),
+                   m
+              ORDER BY t.ord
               RETURNING id, number
             ),
-            j AS (SELECT ins.id, ins.number, t.* FROM ins, m, t WHERE ins.number = m.n + t.ord),
+            j AS (
+              SELECT * FROM unnest(ARRAY(SELECT id FROM ins ORDER BY number), @authorPlatforms, @authorIds, @eventChannels,
+                                   @cardPlatforms, @cardChannels, @traces)
+                WITH ORDINALITY AS j(id, author_platform, author_id, event_channel, card_platform, card_channel, trace, ord)
+            ),
             counted AS (
               INSERT INTO item_counts (workspace_id, status, category, n)
-              SELECT @workspaceId, 'proposed', category, COUNT(*) FROM t GROUP BY category
+              SELECT @workspaceId, 'proposed', category, COUNT(*) FROM unnest(@categories) AS c(category) GROUP BY category
               ON CONFLICT (workspace_id, status, category) DO UPDATE SET n = item_counts.n + excluded.n
             ),
             people AS (
               INSERT INTO item_people (workspace_id, author_id, status, number, item_id)
-              SELECT @workspaceId, author_id, 'proposed', number, id FROM j
+              SELECT @workspaceId, author_id, 'proposed', m.n + ord, id FROM j, m
             ),
             events AS (
               INSERT INTO item_events (item_id, actor_id, action, detail, platform, channel_id, created_at)

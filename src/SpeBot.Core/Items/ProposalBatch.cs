@@ -84,7 +84,12 @@ public sealed class ProposalBatch(Database db, ItemStore items, Func<Platform, N
                     [.. g.Select(x => new ItemStore.CardPost(x.p.Platform, x.p.CardChannelId, x.p.TraceParent))])))
                 .ToList();
             // The next batch may take its turn once this one has committed, while this one's WAL flush and acks go on.
-            var rows = await ((PostgresDatabase)db).WriteInOneTripAsync(() => [.. groups.SelectMany(g => g.Write.Commands())], ReadRowsAsync,
+            var rows = new List<List<(long Id, long Number)>>();
+            await ((PostgresDatabase)db).WriteInOneTripAsync(() =>
+            {
+                rows.Clear();
+                return [.. groups.SelectMany(g => g.Write.Commands())];
+            }, r => ReadRowsAsync(r, rows),
                 PassTurn, CancellationToken.None);
             for (var k = 0; k < groups.Count; k++)
             {
@@ -92,7 +97,7 @@ public sealed class ProposalBatch(Database db, ItemStore items, Func<Platform, N
                 for (var m = 0; m < groups[k].Members.Count; m++) groups[k].Members[m].p.Done.TrySetResult((created[m], true));
             }
         }
-        catch (Exception) when (batch.Count > 1)
+        catch (Exception) when (batch.Count > 1 && Volatile.Read(ref turn) == 1)
         {
             PassTurn();
             // Rolled back whole: each proposal again on its own, so only the one that fails reports it.
@@ -100,24 +105,20 @@ public sealed class ProposalBatch(Database db, ItemStore items, Func<Platform, N
         }
         catch (Exception e)
         {
+            // One proposal, or a batch that committed and then lost its connection before the flush answered: its items
+            // are stored (unless the server lost its newest WAL with it), so they are not written again, only reported.
             PassTurn();
-            batch[0].Done.TrySetException(e);
+            foreach (var p in batch) p.Done.TrySetException(e);
         }
     }
 
-    /// <summary>The (id, number) rows of each workspace's insert, in order; the other statements return none or other columns.</summary>
-    private static async Task<List<List<(long Id, long Number)>>> ReadRowsAsync(Npgsql.NpgsqlDataReader reader)
+    /// <summary>Adds the (id, number) rows of a workspace's insert to <paramref name="sets"/>; the other statements return other columns.</summary>
+    private static async Task ReadRowsAsync(Npgsql.NpgsqlDataReader reader, List<List<(long Id, long Number)>> sets)
     {
-        var sets = new List<List<(long Id, long Number)>>();
-        do
-        {
-            if (reader.FieldCount != 2 || reader.GetName(0) != "id") continue;
-            var rows = new List<(long Id, long Number)>();
-            while (await reader.ReadAsync()) rows.Add((reader.GetInt64(0), reader.GetInt64(1)));
-            sets.Add(rows);
-        }
-        while (await reader.NextResultAsync());
-        return sets;
+        if (reader.FieldCount != 2 || reader.GetName(0) != "id") return;
+        var rows = new List<(long Id, long Number)>();
+        while (await reader.ReadAsync()) rows.Add((reader.GetInt64(0), reader.GetInt64(1)));
+        sets.Add(rows);
     }
 
     private async Task AloneAsync(Pending p)

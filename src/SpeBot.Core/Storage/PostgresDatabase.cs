@@ -113,15 +113,16 @@ public sealed class PostgresDatabase : Database
 
     /// <summary>
     /// A write whose statements go to the server in one round trip, as one transaction (BEGIN, asynchronous commit,
-    /// <paramref name="commands"/>, COMMIT), for writes that hold a lock many others wait for (a workspace's number lock,
-    /// <c>ProposalBatch</c>): with a round trip per statement the lock was held while the client received each answer and
-    /// sent the next statement, which waited for a free thread of a busy bot. <paramref name="read"/> gets the reader
-    /// to take the commands' rows from (it skips results without the columns it wants); <paramref name="committed"/> runs
-    /// once the transaction has committed and before the WAL flush that makes it durable (see <see cref="Durable"/>).
-    /// Deadlocks and serialization failures are retried as in <see cref="WriteAsync{T}"/>.
+    /// <paramref name="commands"/>, COMMIT) followed by its WAL flush (see <see cref="Durable"/>), for writes that hold a
+    /// lock many others wait for (a workspace's number lock, <c>ProposalBatch</c>): with a round trip per statement the
+    /// lock was held while the client received each answer and sent the next statement, which waited for a free thread of
+    /// a busy bot, and the flush was one more trip after the commit. <paramref name="result"/> is called for each result
+    /// set of the commands that has columns (it skips those without the columns it wants); <paramref name="committed"/>
+    /// runs once the transaction has committed, before its flush has reached the disk. Deadlocks and serialization
+    /// failures are retried as in <see cref="WriteAsync{T}"/>.
     /// </summary>
-    public async Task<T> WriteInOneTripAsync<T>(Func<IReadOnlyList<NpgsqlBatchCommand>> commands, Func<NpgsqlDataReader, Task<T>> read,
-                                                Action? committed, CancellationToken ct)
+    public async Task WriteInOneTripAsync(Func<IReadOnlyList<NpgsqlBatchCommand>> commands, Func<NpgsqlDataReader, Task> result,
+                                          Action? committed, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         using var span = Telemetry.Source.HasListeners() ? Telemetry.Source.StartActivity("spebot.db.write") : null;
@@ -135,24 +136,30 @@ public sealed class PostgresDatabase : Database
             batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = off"));
             foreach (var command in commands()) batch.BatchCommands.Add(command);
             batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            // The flush, in the same trip. The server sends its answers only at a Sync, which Npgsql puts at the end of the
+            // batch and after each error barrier: the barrier after the flush's first row lets the commit be seen (and the
+            // caller go on) while the flush waits for the disk. An error before the COMMIT leaves the transaction aborted,
+            // so every later statement fails too and nothing commits; the catch below ends it.
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT txid_current() AS {FlushMark}") { AppendErrorBarrier = true });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             try
             {
-                T result;
                 await using (var reader = await batch.ExecuteReaderAsync(ct))
                 {
-                    result = await read(reader);
-                    while (await reader.NextResultAsync(ct))
+                    do
                     {
+                        if (reader.FieldCount == 1 && reader.GetName(0) == FlushMark) committed?.Invoke();
+                        else if (reader.FieldCount > 0) await result(reader);
                     }
+                    while (await reader.NextResultAsync(ct));
                 }
-                committed?.Invoke();
-                await Durable(connection, ct);
-                return result;
+                return;
             }
             catch (PostgresException e)
             {
-                // The statements after the failing one were skipped, COMMIT with them: end the failed transaction here
-                // rather than leave it to whoever takes the connection from the pool next.
+                // The statements after the failing one failed or were skipped, both COMMITs with them: end the failed
+                // transaction here rather than leave it to whoever takes the connection from the pool next.
                 await using (var rollback = new NpgsqlCommand("ROLLBACK", connection)) await rollback.ExecuteNonQueryAsync(CancellationToken.None);
                 if (e.SqlState is not (PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected) || attempt >= MaxAttempts
                     || ct.IsCancellationRequested) throw;
@@ -160,6 +167,8 @@ public sealed class PostgresDatabase : Database
             }
         }
     }
+
+    private const string FlushMark = "spebot_committed";
 
     /// <summary>
     /// Returns once the write just committed on <paramref name="connection"/> is flushed to the WAL on disk.

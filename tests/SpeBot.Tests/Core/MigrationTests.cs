@@ -250,7 +250,7 @@ public sealed class MigrationTests : IDisposable
     }
 
     [PostgresFact]
-    public async Task PostgresSessionsCommitSynchronouslyAndEnforceForeignKeys()
+    public async Task PostgresSessionsCommitSynchronouslyAndEnforceForeignKeysOutsideTheHotPath()
     {
         Use(StorageProvider.Postgres);
         await _migrator.MigrateAsync();
@@ -259,10 +259,17 @@ public sealed class MigrationTests : IDisposable
         // Forced on by the data source whatever the server's default: an acked write is flushed.
         Assert.Equal("on", await c.ExecuteScalarAsync<string>("SHOW synchronous_commit"));
         var e = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => c.ExecuteAsync("""
-            INSERT INTO items (workspace_id, number, title, author_platform, author_id, created_at, updated_at)
-            VALUES (999, 1, 't', 'slack', 'U1', 'x', 'x')
+            INSERT INTO schedules (workspace_id, kind, channel_id, cron, time_zone, created_at, updated_at) VALUES (999, 'digest', 'C1', '0 9 * * 1', 'UTC', 'x', 'x')
             """));
         Assert.Equal(Npgsql.PostgresErrorCodes.ForeignKeyViolation, e.SqlState);
+        // 0013: the rows every proposal, vote and card post writes are not checked per row on PostgreSQL (SQLite, where
+        // every store test runs too, still checks them). Listed by name, so a constraint the migration missed shows here.
+        var checkedHot = await c.QueryAsync<string>("""
+            SELECT conrelid::regclass::text || '.' || conname FROM pg_constraint
+            WHERE contype = 'f' AND conrelid::regclass::text IN ('items', 'item_events', 'item_counts', 'outbox', 'votes', 'posted_messages')
+              AND conname <> 'items_merged_into_fkey'
+            """);
+        Assert.Empty(checkedHot);
     }
 
     private sealed class TimeRow

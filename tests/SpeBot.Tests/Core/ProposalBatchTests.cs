@@ -53,10 +53,10 @@ public sealed class ProposalBatchTests
         using var t = new TestDatabase(provider);
         var workspace = await t.Workspaces.EnsureAsync(Platform.Slack, "T1");
 
-        // Submitted together, so on PostgreSQL they share a batch: the one for a workspace that does not exist breaks
-        // the batch's transaction (a foreign key), and the batch is written again one proposal at a time.
+        // Submitted together, so on PostgreSQL they share a batch: the one whose impact is out of range breaks the batch's
+        // transaction (the column's CHECK), and the batch is written again one proposal at a time.
         var submissions = Enumerable.Range(0, 40).Select(i => t.Proposals.SubmitAsync(Platform.Slack,
-            new NewItem(i == 17 ? 999_999 : workspace.Id, $"p{i}", "slack", "U1"), "C1", CancellationToken.None)).ToList();
+            new NewItem(workspace.Id, $"p{i}", "slack", "U1", Impact: i == 17 ? 9 : null), "C1", CancellationToken.None)).ToList();
         var outcomes = await Task.WhenAll(submissions.Select(async s =>
         {
             try
