@@ -52,7 +52,7 @@ if [ "$provider" = postgres ]; then
   if [ "${PG_STATS:-0}" = 1 ]; then
     "$bin/psql" -q "$libpq" -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
     as_pg "$bin/pg_ctl" -D "$pg/data" -w restart >/dev/null
-    "$bin/psql" -q "$libpq" -c "CREATE EXTENSION pg_stat_statements"
+    "$bin/psql" -q "$libpq" -c "CREATE EXTENSION pg_stat_statements" -c "ALTER SYSTEM SET pg_stat_statements.track_planning = on" -c "SELECT pg_reload_conf()" >/dev/null
   fi
   results=bench/results/latest-postgres-$instances.txt
   # The first instance migrates alone, so the others do not all wait on the migration lock while the clock runs.
@@ -83,7 +83,7 @@ status=${PIPESTATUS[0]}
 set -e
 if [ "$provider" = postgres ] && [ "${PG_STATS:-0}" = 1 ]; then
   echo; echo "PostgreSQL statements by total time (whole run, warm-up included):"
-  "$bin/psql" -q -P pager=off "$libpq" -c "SELECT calls, round(total_exec_time::numeric, 0) AS total_ms, round(mean_exec_time::numeric * 1000, 0) AS mean_us,
+  "$bin/psql" -q -P pager=off "$libpq" -c "SELECT calls, plans, round(total_exec_time::numeric, 0) AS total_ms, round(total_plan_time::numeric, 0) AS plan_ms, round(mean_exec_time::numeric * 1000, 0) AS mean_us,
       rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query
     FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25" | tee -a "$results"
 fi
