@@ -8,7 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-5}"; clients="${2:-64,128,256}"; warmup="${3:-10}"; rounds="${4:-2}"
 # Free loopback ports (other benchmarks may run on the same machine): a port nothing answers on.
-free_port() { local p; while :; do p=$((20000 + RANDOM % 30000)); (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done; }
+# Ports below the kernel's ephemeral range: one there may be the client side of a live connection, which nothing
+# answers on but nobody can listen on either.
+ports_below_ephemeral() { local e; e="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"; echo $(( e > 21000 ? e - 20000 : 1000 )); }
+free_port() { local p; while :; do p=$((20000 + RANDOM % $(ports_below_ephemeral))); (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done; }
 work="$(mktemp -d)"; bot_port=$(free_port); slack_port=$(free_port); secret="bench-signing-secret"
 mkdir -p bench/results
 

@@ -21,8 +21,11 @@ case "$provider" in
 esac
 # Free loopback ports (other benchmarks may run on the same machine): a port nothing answers on.
 # Ports handed out here are remembered (nothing listens on them until the bots and the fake Slack start), so two never clash.
-taken=" "
-free_port() { local p; while :; do p=$((20000 + RANDOM % 30000)); case "$taken" in *" $p "*) continue ;; esac
+# Ports below the kernel's ephemeral range: one there may be the client side of a live connection, which nothing
+# answers on but nobody can listen on either.
+ports_below_ephemeral() { local e; e="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"; echo $(( e > 21000 ? e - 20000 : 1000 )); }
+taken=" "; span="$(ports_below_ephemeral)"
+free_port() { local p; while :; do p=$((20000 + RANDOM % span)); case "$taken" in *" $p "*) continue ;; esac
   (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { taken="$taken$p "; free="$p"; return; }; done; }
 free_port; work="$(mktemp -d)"; slack_port=$free; secret="bench-signing-secret"
 pg=""; bots=()

@@ -39,10 +39,13 @@ as_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# Ports below the kernel's ephemeral range: one there may be the client side of a live connection, which nothing
+# answers on but nobody can listen on either.
+ports_below_ephemeral() { local e; e="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"; echo $(( e > 21000 ? e - 20000 : 1000 )); }
 free_port() {
   local p
   for _ in $(seq 1 50); do
-    p=$((20000 + RANDOM % 30000))
+    p=$((20000 + RANDOM % $(ports_below_ephemeral)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
   done
   echo "no free loopback port found" >&2

@@ -133,12 +133,7 @@ public sealed class PostgresDatabase : Database
             await using var connection = await _source.OpenConnectionAsync(ct);
             await using var batch = new NpgsqlBatch(connection);
             batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL READ COMMITTED"));
-            // Asynchronous commit (see Durable), and the statements' generic plans: the server planned a custom plan for about
-            // every other batch (measured with pg_stat_statements' plan counts; each vacuum or analyze of the busy tables
-            // invalidates the cached plans), 8 % of the batch's time under the number lock, for plans that do not depend on
-            // the arrays' values.
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(
-                "SELECT set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)"));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = off"));
             foreach (var command in commands()) batch.BatchCommands.Add(command);
             batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             // The flush, in the same trip. The server sends its answers only at a Sync, which Npgsql puts at the end of the
