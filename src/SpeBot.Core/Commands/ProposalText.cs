@@ -67,19 +67,14 @@ public sealed record ProposalText(string Title, string Category, int? Impact, in
             new("", category, impact, effort, team, new Message(key, new() { ["field"] = field, ["value"] = value }));
     }
 
+    // Every word of every proposal is tried against six hints: compared in place, without building "name:" strings.
     private static bool TryHint(string token, string name, out string value)
     {
         value = "";
-        foreach (var sep in new[] { ':', '=', '：' })
-        {
-            var prefix = name + sep;
-            if (token.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-            {
-                value = token[prefix.Length..];
-                return true;
-            }
-        }
-        return false;
+        if (token.Length <= name.Length || !token.StartsWith(name, StringComparison.OrdinalIgnoreCase) || token[name.Length] is not (':' or '=' or '：'))
+            return false;
+        value = token[(name.Length + 1)..];
+        return true;
     }
 
     public static bool TryScale(string? text, out int n) =>
