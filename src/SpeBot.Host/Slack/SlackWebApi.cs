@@ -20,10 +20,11 @@ public sealed partial class SlackWebApi
     private readonly HttpClient _http;
     private readonly TimeProvider _clock;
     private readonly ILogger<SlackWebApi> _log;
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _pausedUntil = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _pausedUntil;
 
-    public SlackWebApi(HttpClient http, IOptions<SlackOptions> options, TimeProvider clock, ILogger<SlackWebApi> log)
+    public SlackWebApi(HttpClient http, IOptions<SlackOptions> options, TimeProvider clock, ILogger<SlackWebApi> log, SlackMethodPauses pauses)
     {
+        _pausedUntil = pauses.Until;
         var o = options.Value;
         http.BaseAddress ??= new Uri(o.ApiBaseUrl.EndsWith('/') ? o.ApiBaseUrl : o.ApiBaseUrl + "/");
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", o.BotToken);

@@ -174,7 +174,7 @@ public sealed partial class ManifestTests
         await using var slack = await FakeSlackApi.StartAsync();
         slack.AddMessage("C1", "1.1", "hi", "U1");
         var api = new SlackWebApi(new HttpClient(), Options.Create(new SlackOptions { ApiBaseUrl = slack.BaseUrl, BotToken = "xoxb-t", SigningSecret = "s" }),
-            TimeProvider.System, NullLogger<SlackWebApi>.Instance);
+            TimeProvider.System, NullLogger<SlackWebApi>.Instance, new SlackMethodPauses());
         static System.Text.Json.Nodes.JsonObject View() => FakeSlackApi.MinimalModal();
         await api.PostMessageAsync("C1", "t", null);
         await api.PostEphemeralAsync("C1", "U1", "t", null);

@@ -20,10 +20,10 @@ public sealed class SlackWebApiTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _slack.DisposeAsync();
 
-    private static SlackWebApi Api(string baseUrl, TimeProvider? clock = null, HttpMessageHandler? handler = null) =>
+    private static SlackWebApi Api(string baseUrl, TimeProvider? clock = null, HttpMessageHandler? handler = null, SlackMethodPauses? pauses = null) =>
         new(handler is null ? new HttpClient() : new HttpClient(handler),
             Options.Create(new SlackOptions { ApiBaseUrl = baseUrl, BotToken = Token, SigningSecret = "s" }),
-            clock ?? TimeProvider.System, NullLogger<SlackWebApi>.Instance);
+            clock ?? TimeProvider.System, NullLogger<SlackWebApi>.Instance, pauses ?? new SlackMethodPauses());
 
     [Theory]
     [InlineData("internal_error", true)]
@@ -38,6 +38,23 @@ public sealed class SlackWebApiTests : IAsyncLifetime
         Assert.Equal(code, e.Error);
         Assert.Equal("chat.postMessage", e.Method);
         Assert.Equal(transient, e.IsTransient);
+        Assert.Single(_slack.CallsTo("chat.postMessage"));
+    }
+
+    [Fact]
+    public async Task APauseOneClientLearnedHoldsForTheOtherClientsOfTheProcess()
+    {
+        // Slack limits the app per method, not per caller: the outbox's client and a handler's share what a 429 taught.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var pauses = new SlackMethodPauses();
+        var outbox = Api(_slack.BaseUrl, clock, pauses: pauses);
+        var handler = Api(_slack.BaseUrl, clock, pauses: pauses);
+        _slack.Script("chat.postMessage", SlackAnswer.RateLimited(30));
+
+        await Assert.ThrowsAsync<SlackRateLimitedException>(() => outbox.PostMessageAsync("C1", "hi", null));
+        var held = await Assert.ThrowsAsync<SlackRateLimitedException>(() => handler.PostMessageAsync("C1", "too", null));
+
+        Assert.Equal(TimeSpan.FromSeconds(30), held.RetryAfter);
         Assert.Single(_slack.CallsTo("chat.postMessage"));
     }
 
