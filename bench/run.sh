@@ -8,8 +8,9 @@
 # (extra variables for the bot), PROVIDER=postgres (a throwaway PostgreSQL from tests/postgres.sh, fsync and
 # synchronous_commit on, over loopback TCP), INSTANCES=2 (PostgreSQL only: that many bot processes on the one database,
 # the load generator's clients split between them), PG_STATS=1 (PostgreSQL: load pg_stat_statements and print the
-# statements that took the server's time, to see where a request's time goes). Results of PROVIDER=postgres go to
-# bench/results/latest-postgres-N.txt.
+# statements that took the server's time, to see where a request's time goes), PG_CS_EXTRA="Key=Value;..." (PostgreSQL:
+# appended to the bots' connection string, e.g. "Maximum Pool Size=32" to try another pool). Results of
+# PROVIDER=postgres go to bench/results/latest-postgres-N.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-5}"; clients="${2:-64,128,256}"; warmup="${3:-10}"; rounds="${4:-2}"
@@ -47,7 +48,7 @@ if [ "$provider" = postgres ]; then
   pg="$(mktemp -d)"
   echo "starting PostgreSQL (fsync on, synchronous_commit on) ..."
   connection="$(tests/postgres.sh start "$pg" --tcp --owner-pid $$)"
-  database="$connection"; storage=(Storage__Provider=postgres Storage__ConnectionString="$connection")
+  database="$connection"; storage=(Storage__Provider=postgres Storage__ConnectionString="$connection${PG_CS_EXTRA:+;$PG_CS_EXTRA}")
   bin="$(tests/postgres.sh bindir)"
   # The same server for psql, which takes libpq's keywords rather than Npgsql's.
   libpq="$(echo "$connection" | sed 's/;/ /g; s/Host=/host=/; s/Port=/port=/; s/Username=/user=/; s/Database=/dbname=/')"

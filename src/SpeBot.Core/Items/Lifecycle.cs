@@ -57,7 +57,7 @@ public sealed class Lifecycle(Database db, ItemStore items, CardUpdates cards, W
         var self = assignee == a.UserId;
         return await RunAsync(a, number, async (c, tx, item, isMaintainer) =>
         {
-            if (!self && !isMaintainer) return await RefuseAsync(a, "maintainers", ct);
+            if (!self && !isMaintainer) return await RefuseAsync(c, tx, a, "maintainers", ct);
             if (item.ClaimedBy == assignee) return new Message("claim.already_yours", Ref(item, assignee));
             if (item.ClaimedBy is not null && !isMaintainer && item.State == ItemStatus.InProgress)
                 return new Message("claim.taken", new() { ["ref"] = item.Ref, ["user"] = new UserRef(item.ClaimedBy) });
@@ -77,7 +77,7 @@ public sealed class Lifecycle(Database db, ItemStore items, CardUpdates cards, W
         RunAsync(a, number, async (c, tx, item, isMaintainer) =>
         {
             if (item.ClaimedBy is null) return new Message("release.not_claimed", new() { ["ref"] = item.Ref });
-            if (item.ClaimedBy != a.UserId && !isMaintainer) return await RefuseAsync(a, "claimer", ct, item.ClaimedBy);
+            if (item.ClaimedBy != a.UserId && !isMaintainer) return await RefuseAsync(c, tx, a, "claimer", ct, item.ClaimedBy);
             await ReleaseInTxAsync(c, tx, item, ct);
             await EventAsync(c, tx, a, item, "released", null, ct);
             return new Message("release.done", new() { ["ref"] = item.Ref });
@@ -86,7 +86,7 @@ public sealed class Lifecycle(Database db, ItemStore items, CardUpdates cards, W
     public Task<Message> UpdateAsync(Actor a, long number, string note, CancellationToken ct) =>
         RunAsync(a, number, async (c, tx, item, isMaintainer) =>
         {
-            if (item.ClaimedBy != a.UserId && !isMaintainer) return await RefuseAsync(a, "claimer", ct, item.ClaimedBy);
+            if (item.ClaimedBy != a.UserId && !isMaintainer) return await RefuseAsync(c, tx, a, "claimer", ct, item.ClaimedBy);
             await c.ExecuteAsync(new CommandDefinition("UPDATE items SET progress_at = @now, updated_at = @now WHERE id = @Id",
                 new { now = Iso.Of(clock.GetUtcNow()), item.Id }, tx, cancellationToken: ct));
             await EventAsync(c, tx, a, item, "progress", Clip(note), ct);
@@ -97,7 +97,7 @@ public sealed class Lifecycle(Database db, ItemStore items, CardUpdates cards, W
         RunAsync(a, number, async (c, tx, item, isMaintainer) =>
         {
             if (!isMaintainer && item.ClaimedBy != a.UserId && (item.ClaimedBy is not null || item.AuthorId != a.UserId))
-                return await RefuseAsync(a, "finisher", ct, item.ClaimedBy ?? item.AuthorId);
+                return await RefuseAsync(c, tx, a, "finisher", ct, item.ClaimedBy ?? item.AuthorId);
             if (item.State == ItemStatus.Done)
             {
                 // Evidence often comes after the work: the finisher (or a maintainer) can add it to a done item.
@@ -123,7 +123,7 @@ public sealed class Lifecycle(Database db, ItemStore items, CardUpdates cards, W
     public async Task<Message> MergeAsync(Actor a, long sourceNumber, long targetNumber, CancellationToken ct)
     {
         if (sourceNumber == targetNumber) return new Message("merge.same");
-        if (!await workspaces.IsMaintainerAsync(a.WorkspaceId, a.UserId, ct)) return await RefuseAsync(a, "maintainers", ct);
+        if (!await workspaces.IsMaintainerAsync(a.WorkspaceId, a.UserId, ct)) return await db.ReadAsync(c => RefuseAsync(c, null, a, "maintainers", ct), ct);
         var result = await db.WriteAsync(async (c, tx) =>
         {
             var source = await LoadAsync(c, tx, a.WorkspaceId, sourceNumber, ct);
@@ -202,7 +202,7 @@ public sealed class Lifecycle(Database db, ItemStore items, CardUpdates cards, W
                 Who.AuthorOrMaintainer => isMaintainer || item.AuthorId == a.UserId,
                 _ => true,
             };
-            if (!allowed) return await RefuseAsync(a, who == Who.Maintainer ? "maintainers" : "author", ct, item.AuthorId);
+            if (!allowed) return await RefuseAsync(c, tx, a, who == Who.Maintainer ? "maintainers" : "author", ct, item.AuthorId);
             if (!ItemLifecycle.TryApply(item.State, action, out var to)) return NotNow(item, action);
             await c.ExecuteAsync(new CommandDefinition("UPDATE items SET status = @to, updated_at = @now WHERE id = @Id",
                 new { to = to.Wire(), now = Iso.Of(clock.GetUtcNow()), item.Id }, tx, cancellationToken: ct));
@@ -238,12 +238,12 @@ public sealed class Lifecycle(Database db, ItemStore items, CardUpdates cards, W
     private Task EventAsync(DbConnection c, DbTransaction tx, Actor a, Item item, string action, string? detail, CancellationToken ct) =>
         items.AppendEventAsync(c, tx, item.Id, a.UserId, action, detail, a.Platform.Wire(), a.ChannelId, ct);
 
-    /// <summary>A polite refusal that names who can do it.</summary>
-    private async Task<Message> RefuseAsync(Actor a, string role, CancellationToken ct, string? person = null)
+    /// <summary>A polite refusal that names who can do it; on the caller's connection (a write's, when it refuses inside one).</summary>
+    private async Task<Message> RefuseAsync(DbConnection c, DbTransaction? tx, Actor a, string role, CancellationToken ct, string? person = null)
     {
         if (role is "maintainers")
         {
-            var list = await workspaces.MaintainersAsync(a.WorkspaceId, ct);
+            var list = await workspaces.MaintainersAsync(c, tx, a.WorkspaceId, ct);
             return list.Count == 0
                 ? new Message("refuse.no_maintainers")
                 : new Message("refuse.maintainers", new() { ["who"] = list.Take(10).Select(m => new UserRef(m)).ToList() });

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Collections.Concurrent;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -178,10 +179,14 @@ public sealed class WorkspaceStore(Database db, TimeProvider clock, IOptions<Spe
         return isOne > 0 || (stored == 0 && configured.Length == 0);
     }
 
-    public async Task<IReadOnlyList<string>> MaintainersAsync(long workspaceId, CancellationToken ct = default)
+    public Task<IReadOnlyList<string>> MaintainersAsync(long workspaceId, CancellationToken ct = default) =>
+        db.ReadAsync(c => MaintainersAsync(c, null, workspaceId, ct), ct);
+
+    /// <summary>The maintainers, read on the caller's connection: a write's work may not take a second pooled connection.</summary>
+    public async Task<IReadOnlyList<string>> MaintainersAsync(DbConnection c, DbTransaction? tx, long workspaceId, CancellationToken ct = default)
     {
-        var stored = await db.ReadAsync(c => c.QueryAsync<string>(new CommandDefinition(
-            "SELECT user_id FROM maintainers WHERE workspace_id = @workspaceId ORDER BY added_at", new { workspaceId }, cancellationToken: ct)), ct);
+        var stored = await c.QueryAsync<string>(new CommandDefinition(
+            "SELECT user_id FROM maintainers WHERE workspace_id = @workspaceId ORDER BY added_at", new { workspaceId }, tx, cancellationToken: ct));
         return options.Value.Maintainers.Concat(stored).Distinct(StringComparer.Ordinal).ToList();
     }
 }

@@ -33,6 +33,20 @@ public sealed class PostgresStorageTests
         Assert.Equal(Migrator.Embedded(StorageProvider.Sqlite).Select(m => m.Name), Migrator.Embedded(StorageProvider.Postgres).Select(m => m.Name));
     }
 
+    [Theory]
+    [InlineData("Host=127.0.0.1;Username=spebot", PostgresDatabase.DefaultMaxPoolSize, true)]
+    [InlineData("Host=127.0.0.1;Username=spebot;Maximum Pool Size=40", 40, true)]
+    [InlineData("Host=127.0.0.1;Username=spebot;MaxPoolSize=40;No Reset On Close=false", 40, false)]
+    [InlineData("host=127.0.0.1;username=spebot;maximum pool size=100;noresetonclose=false", 100, false)]
+    public async Task APoolKeepsSixteenConnectionsAndSkipsTheResetUnlessTheConnectionStringSaysOtherwise(string connectionString, int pool, bool noReset)
+    {
+        await using var db = new PostgresDatabase(connectionString);
+
+        var effective = new Npgsql.NpgsqlConnectionStringBuilder(db.DataSource.ConnectionString);
+        Assert.Equal(pool, effective.MaxPoolSize);
+        Assert.Equal(noReset, effective.NoResetOnClose);
+    }
+
     [PostgresFact]
     public async Task BothSchemasHoldTheSameTablesColumnsAndIndexes()
     {

@@ -19,6 +19,29 @@ public sealed class StoreProviderTests
     private static Lifecycle LifecycleOf(TestDatabase t) =>
         new(t.Db, t.Items, t.Cards, t.Workspaces, new Notices(t.Outbox), t.Signal, t.Clock, t.Options);
 
+    [PostgresFact]
+    public async Task ARefusalInsideAWriteNamesTheMaintainersWithoutTakingASecondConnection()
+    {
+        // A write's work may use only its own connection: with a pool of one, a second would wait until the pool timed out.
+        using var created = new TestDatabase(new SpeBotOptions { Maintainers = ["UM"] }, provider: StorageProvider.Postgres);
+        var onePool = new Npgsql.NpgsqlConnectionStringBuilder(created.Path) { MaxPoolSize = 1, Timeout = 3 }.ConnectionString;
+        using var t = new TestDatabase(new SpeBotOptions { Maintainers = ["UM"] }, onePool, StorageProvider.Postgres) { KeepFile = true };
+        var lifecycle = LifecycleOf(t);
+        var ws = await t.Workspaces.EnsureAsync(Platform.Slack, "T1");
+        await t.Proposals.SubmitAsync(Platform.Slack, new NewItem(ws.Id, "Rotate keys", "slack", "U1"), "C1", default);
+        var stranger = new Actor(Platform.Slack, ws.Id, "U2", "C1");
+
+        var refusals = new[]
+        {
+            await lifecycle.AcceptAsync(stranger, 1, default),
+            await lifecycle.AssignAsync(stranger, 1, "U3", default),
+            await lifecycle.MergeAsync(stranger, 1, 2, default),
+        };
+
+        Assert.All(refusals, r => Assert.Equal("refuse.maintainers", r.Key));
+        Assert.All(refusals, r => Assert.Equal("UM", Assert.Single(Assert.IsAssignableFrom<IEnumerable<UserRef>>(r.Args!["who"])).Id));
+    }
+
     [Theory]
     [Providers]
     public async Task AnItemGoesThroughTheWholeLifecycleWithItsTrailCountsAndTimes(StorageProvider provider)
