@@ -47,7 +47,7 @@ if [ "$provider" = postgres ]; then
   # Its own folder (not under $work): the server runs as the postgres user, which must own it.
   pg="$(mktemp -d)"
   echo "starting PostgreSQL (fsync on, synchronous_commit on) ..."
-  connection="$(tests/postgres.sh start "$pg" --tcp --owner-pid $$)"
+  connection="$(tests/postgres.sh start "$pg" --server --tcp --owner-pid $$)"
   database="$connection"; storage=(Storage__Provider=postgres Storage__ConnectionString="$connection${PG_CS_EXTRA:+;$PG_CS_EXTRA}")
   bin="$(tests/postgres.sh bindir)"
   # The same server for psql, which takes libpq's keywords rather than Npgsql's.
