@@ -17,7 +17,12 @@ public sealed record ChatCommand(
     string? LocaleHint = null,
     SourceMessage? Source = null,
     bool CanOpenForms = false,
-    bool CanOfferForms = false);
+    bool CanOfferForms = false)
+{
+    // U+0000 in what a person typed (Slack and Teams deliver it if sent) would fail any PostgreSQL write of the text
+    // (its text type cannot hold it) and read oddly anywhere: U+FFFD stands in for it, on both providers alike.
+    public string Text { get; init; } = Text?.Replace('\0', '\uFFFD')!;
+}
 
 /// <summary>A command after routing: the parsed text, the workspace row and the reader's locale.</summary>
 public sealed record CommandContext(ChatCommand Command, CommandText Parsed, Workspaces.Workspace Workspace, string Locale)

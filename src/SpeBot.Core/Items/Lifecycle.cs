@@ -256,5 +256,7 @@ public sealed class Lifecycle(Database db, ItemStore items, CardUpdates cards, W
 
     private static Dictionary<string, object?> Ref(Item item, string user) => new() { ["ref"] = item.Ref, ["user"] = new UserRef(user) };
 
-    private static string Clip(string text) => text.Length <= MaxNote ? text : text[..MaxNote];
+    // Notes and evidence also come from forms, not only commands (ChatCommand): U+0000, which PostgreSQL text cannot hold,
+    // becomes U+FFFD here too.
+    private static string Clip(string text) => (text.Length <= MaxNote ? text : text[..MaxNote]).Replace('\0', '\uFFFD');
 }

@@ -18,8 +18,31 @@ public sealed class HostileInputTests : IDisposable
     private void Use(StorageProvider provider)
     {
         _db = new TestDatabase(provider);
-        _router = new CommandRouter([new Propose(_db.Proposals), new Lang(_db.Workspaces)], _db.Workspaces,
+        _router = new CommandRouter([new Propose(_db.Proposals), new Lang(_db.Workspaces), new Done(Lifecycle(), _db.Items)], _db.Workspaces,
             NullLogger<CommandRouter>.Instance);
+    }
+
+    private Lifecycle Lifecycle() =>
+        new(_db.Db, _db.Items, _db.Cards, _db.Workspaces, new SpeBot.Core.Outbox.Notices(_db.Outbox), _db.Signal, _db.Clock, _db.Options);
+
+    [Theory]
+    [Providers]
+    public async Task ANulInEvidenceFromACommandOrAFormIsStoredAsAReplacementCharacter(StorageProvider provider)
+    {
+        // PostgreSQL text cannot hold U+0000: before, the write failed and the person got an error instead of the item done.
+        Use(provider);
+        await _router.DispatchAsync(Command("propose Rotate keys"), CancellationToken.None);
+        await _router.DispatchAsync(Command("propose Renew certificates"), CancellationToken.None);
+        var ws = await _db.Workspaces.EnsureAsync(Platform.Slack, "T1");
+
+        var byCommand = await _router.DispatchAsync(Command("done SPE-1 proof\0here"), CancellationToken.None);
+        var byForm = await Lifecycle().DoneAsync(new Actor(Platform.Slack, ws.Id, "U1", "C1"), 2, "form\0proof", CancellationToken.None);
+
+        Assert.Equal("done.done", byCommand.Lines[0].Key);
+        Assert.Equal("done.done", byForm.Key);
+        Assert.Equal("proof\uFFFDhere", (await _db.Items.GetByNumberAsync(ws.Id, 1))!.Evidence);
+        Assert.Equal("form\uFFFDproof", (await _db.Items.GetByNumberAsync(ws.Id, 2))!.Evidence);
+        Assert.Equal("proof\uFFFDhere", (await _db.Items.EventsAsync((await _db.Items.GetByNumberAsync(ws.Id, 1))!.Id)).Last().Detail);
     }
 
     public void Dispose() => _db?.Dispose();
