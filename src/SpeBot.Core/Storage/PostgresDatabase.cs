@@ -9,7 +9,7 @@ namespace SpeBot.Core.Storage;
 /// PostgreSQL access through one <see cref="NpgsqlDataSource"/> (its pool serves every instance's reads and writes).
 /// Unlike SQLite there is no single writer: each <see cref="WriteAsync{T}"/> is its own transaction on a pooled
 /// connection, committed and flushed to the server's WAL before the call returns (<c>synchronous_commit=on</c> is forced
-/// on the session; see <see cref="Durable"/> for how a write's locks are released before its fsync), and PostgreSQL's
+/// on the session; see <see cref="Flush"/> for how a write's locks are released before its fsync), and PostgreSQL's
 /// own group commit shares one WAL flush among the commits that wait for it at once.
 ///
 /// Isolation: READ COMMITTED, with the read-then-write jobs made safe by the statements themselves rather than by
@@ -107,13 +107,13 @@ public sealed class PostgresDatabase : Database
             {
                 await using (var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct))
                 {
-                    // Sent with the BEGIN, in one round trip. See Durable: the commit does not wait for the disk...
+                    // Sent with the BEGIN, in one round trip. See Flush: the commit does not wait for the disk...
                     await using (var relaxed = new NpgsqlCommand("SET LOCAL synchronous_commit = off", connection, tx))
                         await relaxed.ExecuteNonQueryAsync(ct);
                     var result = await work(connection, tx);
-                    await tx.CommitAsync(ct);
-                    // ...this does, before the caller is answered.
-                    await Durable(connection, ct);
+                    // ...the flush does, before the caller is answered; both in one round trip (Npgsql sees the transaction
+                    // end in the server's answer and completes tx, so its dispose sends nothing).
+                    await using (var commit = new NpgsqlCommand($"COMMIT; {Flush}", connection, tx)) await commit.ExecuteNonQueryAsync(ct);
                     span?.SetTag("spebot.db.attempts", attempt);
                     return result;
                 }
@@ -130,7 +130,7 @@ public sealed class PostgresDatabase : Database
 
     /// <summary>
     /// A write whose statements go to the server in one round trip, as one transaction (BEGIN, asynchronous commit,
-    /// <paramref name="commands"/>, COMMIT) followed by its WAL flush (see <see cref="Durable"/>), for writes that hold a
+    /// <paramref name="commands"/>, COMMIT) followed by its WAL flush (see <see cref="Flush"/>), for writes that hold a
     /// lock many others wait for (a workspace's number lock, <c>ProposalBatch</c>): with a round trip per statement the
     /// lock was held while the client received each answer and sent the next statement, which waited for a free thread of
     /// a busy bot, and the flush was one more trip after the commit. <paramref name="result"/> is called for each result
@@ -188,7 +188,7 @@ public sealed class PostgresDatabase : Database
     private const string FlushMark = "spebot_committed";
 
     /// <summary>
-    /// Returns once the write just committed on <paramref name="connection"/> is flushed to the WAL on disk.
+    /// The flush: sent after a write's COMMIT on its connection, it returns once that write is in the WAL on disk.
     /// A write's transaction commits with synchronous_commit off, so the server releases its locks as soon as the commit
     /// record is written, not after the WAL flush: the locks a proposal holds to its commit (its workspace's number
     /// lock, the item_counts row its trigger updates) would otherwise serialise every proposal of one workspace behind
@@ -200,11 +200,7 @@ public sealed class PostgresDatabase : Database
     /// before it is durable (as with any asynchronous commit). If the server crashed in that window, neither the row
     /// nor anything written after it is kept (the WAL replays in order), and nobody was told it was stored.
     /// </summary>
-    private static async Task Durable(NpgsqlConnection connection, CancellationToken ct)
-    {
-        await using var flush = new NpgsqlCommand("BEGIN; SELECT txid_current(); COMMIT", connection);
-        await flush.ExecuteNonQueryAsync(ct);
-    }
+    private const string Flush = "BEGIN; SELECT txid_current(); COMMIT";
 
     public override async ValueTask DisposeAsync()
     {
