@@ -3,10 +3,10 @@ using SpeBot.Core.Storage;
 namespace SpeBot.Core.Items;
 
 /// <summary>
-/// Brings item_counts and item_people up to date with new items in bulk (SQLite, migration 0012). A proposal on SQLite
-/// writes only its row; a pass here then counts the items after settle_mark per (status, category) and adds them to
-/// their authors' pages of item_people, each page once for the whole pass rather than once per proposal, and moves the
-/// mark past them. Readers meanwhile add the items after the mark themselves (item_totals, <see cref="ItemQueries"/>'
+/// Brings item_counts, item_people, settled_created and settled_open up to date with new items in bulk (SQLite,
+/// migrations 0012 and 0014). A proposal on SQLite writes only its row; a pass here then counts the items after
+/// settle_mark per (status, category), adds them to their authors' pages of item_people and to the time-ordered tables,
+/// each page once for the whole pass rather than once per proposal, and moves the mark past them. Readers meanwhile add the items after the mark themselves (item_totals, <see cref="ItemQueries"/>'
 /// person lookups), so nothing waits for a pass. A pass runs on the single writer, which commits ids in order, so the
 /// items after the mark are exactly the ones not yet settled, and each item is settled with the status it has then
 /// (tr_items_count_update leaves an item after the mark alone). PostgreSQL settles each item in its own transaction
@@ -20,6 +20,12 @@ public sealed class ItemSettling(Database db)
     /// writes queued before it, so a burst still settles as fast as it arrives.
     /// </summary>
     public const int MaxBatch = 2_000;
+
+    /// <summary>
+    /// Tables only SQLite keeps (migration 0014): PostgreSQL reads the same rows from items through its indexes, under views
+    /// of these names, so a copy to PostgreSQL leaves them behind.
+    /// </summary>
+    public static readonly IReadOnlyList<string> SqliteOnlyTables = ["settled_created", "settled_open"];
 
     /// <summary>Settles up to <see cref="MaxBatch"/> items after the mark, oldest first; returns how many.</summary>
     public Task<int> SettleAsync(CancellationToken ct = default) => db.Provider != StorageProvider.Sqlite ? Task.FromResult(0) : db.WriteAsync(async (c, tx) =>
@@ -39,6 +45,16 @@ public sealed class ItemSettling(Database db)
         await c.RunAsync(tx, """
             INSERT INTO item_people (workspace_id, author_id, status, number, item_id)
             SELECT workspace_id, author_id, status, number, id FROM items WHERE id > @from AND id <= @to
+            """, ct, args);
+        // In key order: the rows land on the tables' last pages, each written once per pass.
+        await c.RunAsync(tx, """
+            INSERT INTO settled_created (workspace_id, created_at, item_id)
+            SELECT workspace_id, created_at, id FROM items WHERE id > @from AND id <= @to ORDER BY 1, 2, 3
+            """, ct, args);
+        await c.RunAsync(tx, """
+            INSERT INTO settled_open (workspace_id, updated_at, item_id)
+            SELECT workspace_id, updated_at, id FROM items WHERE id > @from AND id <= @to AND status IN ('proposed', 'accepted', 'in_progress')
+            ORDER BY 1, 2, 3
             """, ct, args);
         await c.RunAsync(tx, "UPDATE settle_mark SET last_item_id = @to", ct, ("@to", to));
         return (int)(to - from);

@@ -26,7 +26,7 @@ public sealed record DigestModel(
 
 /// <summary>
 /// Builds a digest from indexes only: the counts come from item_totals, the top from the score index, new and done
-/// items from the window's own rows, and the long lists (waiting for triage, stuck) are read only as far as they are shown.
+/// items from the window's own rows (new ones and "stuck" through item_created and item_open_touched, migration 0014), and the long lists (waiting for triage, stuck) are read only as far as they are shown.
 /// </summary>
 public sealed class DigestBuilder(Database db, ItemQueries queries, CapacityStore capacity, TimeProvider clock, IOptions<ScheduleOptions> options)
 {
@@ -55,13 +55,18 @@ public sealed class DigestBuilder(Database db, ItemQueries queries, CapacityStor
             var counts = await c.QuerySingleAsync<(long Open, long Proposed, long Recent, long New, long Done, long Stale)>(new CommandDefinition($"""
                 SELECT (SELECT COALESCE(SUM(n), 0) FROM item_totals WHERE workspace_id = @workspaceId AND status IN {OpenIn}),
                        (SELECT COALESCE(SUM(n), 0) FROM item_totals WHERE workspace_id = @workspaceId AND status = 'proposed'),
-                       (SELECT COUNT(*) FROM items WHERE workspace_id = @workspaceId AND status IN {OpenIn} AND updated_at >= @stuckBefore),
-                       (SELECT COUNT(*) FROM items WHERE workspace_id = @workspaceId AND created_at >= @from AND created_at < @to),
+                       (SELECT COUNT(*) FROM item_open_touched WHERE workspace_id = @workspaceId AND updated_at >= @stuckBefore),
+                       (SELECT COUNT(*) FROM item_created WHERE workspace_id = @workspaceId AND created_at >= @from AND created_at < @to),
                        (SELECT COUNT(*) FROM items WHERE workspace_id = @workspaceId AND done_at >= @from AND done_at < @to AND status = 'done'),
                        (SELECT COUNT(*) FROM items WHERE workspace_id = @workspaceId AND status = 'in_progress' AND claimed_by IS NOT NULL
                           AND {StaleTerm})
                 """, args, cancellationToken: ct));
-            var created = await Items($"{ItemStore.Select} WHERE i.workspace_id = @workspaceId AND i.created_at >= @from AND i.created_at < @to ORDER BY i.number LIMIT @limit");
+            // The ids come from item_created (migration 0014); no filter on i itself, which would let the planner walk the
+            // workspace's items by number looking for them.
+            var created = await Items($"""
+                {ItemStore.Select} WHERE i.id IN (SELECT item_id FROM item_created WHERE workspace_id = @workspaceId AND created_at >= @from AND created_at < @to)
+                ORDER BY i.number LIMIT @limit
+                """);
             // done_at picks the window's rows (only done items have it); the status is checked on those rows.
             var done = await Items($"{ItemStore.Select} WHERE i.workspace_id = @workspaceId AND i.done_at >= @from AND i.done_at < @to AND i.status = 'done' ORDER BY i.number LIMIT @limit");
             var triage = await Items($"{ItemStore.Select} WHERE i.workspace_id = @workspaceId AND i.status = 'proposed' ORDER BY i.number LIMIT @limit");
@@ -70,11 +75,18 @@ public sealed class DigestBuilder(Database db, ItemQueries queries, CapacityStor
                   AND {StaleTerm.Replace("progress_at", "i.progress_at", StringComparison.Ordinal).Replace("claimed_at", "i.claimed_at", StringComparison.Ordinal)}
                 ORDER BY i.number LIMIT @limit
                 """);
-            // Longest untouched first, read from ix_items_open_updated only as far as the list: by number, the in-progress
-            // items (all touched recently) had to be walked to find none.
+            // Longest untouched first (ties by id), read only as far as the list: the settled open items by their last change
+            // (settled_open, migration 0014) with the limit inside, so a sort cannot take in every stuck item, and the few
+            // items after the settle mark beside them. By number, the in-progress items (all touched recently) had to be
+            // walked to find none.
             var stuck = await Items($"""
-                {ItemStore.Select} WHERE i.workspace_id = @workspaceId AND i.status IN {OpenIn} AND i.updated_at < @stuckBefore
-                ORDER BY i.updated_at, i.number LIMIT @limit
+                {ItemStore.Select} WHERE i.id IN (
+                  SELECT item_id FROM (SELECT item_id FROM settled_open WHERE workspace_id = @workspaceId AND updated_at < @stuckBefore
+                                       ORDER BY updated_at, item_id LIMIT @limit) AS oldest
+                  UNION ALL
+                  SELECT id FROM items WHERE id > (SELECT last_item_id FROM settle_mark)
+                    AND workspace_id + 0 = @workspaceId AND status || '' IN {OpenIn} AND updated_at < @stuckBefore)
+                ORDER BY i.updated_at, i.id LIMIT @limit
                 """);
             return (counts, created, done, triage, stale, stuck);
         }, ct);

@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
+using SpeBot.Core.Items;
 using SpeBot.Core.Storage;
 
 namespace SpeBot.Host.Admin;
@@ -61,7 +62,8 @@ public sealed class PostgresCopy(TextWriter stdout, TextWriter stderr)
         await using var pg = await target.DataSource.OpenConnectionAsync(ct);
         var tables = await TablesAsync(pg, ct);
         var sourceTables = (await sqlite.QueryAsync<string>(new CommandDefinition(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'", cancellationToken: ct))).ToHashSet();
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'", cancellationToken: ct)))
+            .Except(ItemSettling.SqliteOnlyTables).ToHashSet();
         var unmatched = sourceTables.Except(tables.Select(t => t.Name)).Concat(tables.Select(t => t.Name).Except(sourceTables)).Order().ToList();
         if (unmatched.Count > 0)
         {

@@ -167,6 +167,39 @@ public sealed class MigrationTests : IDisposable
 
     [Theory]
     [Providers]
+    public async Task Migration14ReadsEveryExistingItemByTimeWhetherSettledOrNot(StorageProvider provider)
+    {
+        Use(provider);
+        await using (var c = await SchemaAtAsync(13))
+        {
+            await c.ExecuteAsync("""
+                INSERT INTO workspaces (id, platform, external_id, created_at, updated_at) VALUES (1, 'slack', 'T1', 'x', 'x');
+                INSERT INTO items (id, workspace_id, number, title, category, status, author_platform, author_id, created_at, updated_at) VALUES
+                  (1, 1, 1, 'a', 'security', 'proposed', 'slack', 'U1', '2026-01-01', '2026-01-05'),
+                  (2, 1, 2, 'b', 'security', 'done', 'slack', 'U2', '2026-01-02', '2026-01-06'),
+                  (3, 1, 3, 'c', 'cost', 'accepted', 'slack', 'U1', '2026-01-03', '2026-01-07');
+                """);
+            // SQLite: items 1 and 2 settled, 3 not yet (PostgreSQL has no mark).
+            if (provider == StorageProvider.Sqlite) await c.ExecuteAsync("UPDATE settle_mark SET last_item_id = 2");
+        }
+
+        await _migrator.MigrateAsync();
+
+        await using var read = await _db.OpenAsync();
+        Assert.Equal([(1L, "2026-01-01", 1L), (1L, "2026-01-02", 2L), (1L, "2026-01-03", 3L)],
+            (await read.QueryAsync<(long, string, long)>("SELECT workspace_id, created_at, item_id FROM item_created ORDER BY item_id")).ToList());
+        Assert.Equal([(1L, "2026-01-05", 1L), (1L, "2026-01-07", 3L)],
+            (await read.QueryAsync<(long, string, long)>("SELECT workspace_id, updated_at, item_id FROM item_open_touched ORDER BY item_id")).ToList());
+        if (provider == StorageProvider.Sqlite)
+        {
+            // Up to the mark in the tables; item 3 is the settle pass's.
+            Assert.Equal([1L, 2L], await read.QueryAsync<long>("SELECT item_id FROM settled_created ORDER BY item_id"));
+            Assert.Equal([1L], await read.QueryAsync<long>("SELECT item_id FROM settled_open ORDER BY item_id"));
+        }
+    }
+
+    [Theory]
+    [Providers]
     public async Task Migration7KeepsWhenEachItemWasLastAcceptedFromItsEvents(StorageProvider provider)
     {
         Use(provider);

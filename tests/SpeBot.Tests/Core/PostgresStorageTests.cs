@@ -110,10 +110,16 @@ public sealed class PostgresStorageTests
             return (tables, columns.Order().ToList(), indexes.Order().ToList(), keys.Order().ToList());
         });
 
+        // The one deliberate difference (migration 0014): what two item indexes hold on PostgreSQL, SQLite keeps in two
+        // tables its settle pass fills, so its proposals do not enter them; PostgreSQL has views of the same names.
+        string[] postgresIndexes = ["ix_items_created on items (workspace_id, created_at)", "ix_items_open_updated on items (workspace_id, updated_at) partial"];
+        string[] sqliteKeys = ["settled_created primary key (workspace_id, created_at, item_id)", "settled_open primary key (workspace_id, updated_at, item_id)"];
+        Assert.Subset(pg.Item3.ToHashSet(), postgresIndexes.ToHashSet());
+        Assert.Subset(lite.Item4.ToHashSet(), sqliteKeys.ToHashSet());
         Assert.Equal(lite.Item1, pg.Item1);
         Assert.Equal(lite.Item2, pg.Item2);
-        Assert.Equal(lite.Item3, pg.Item3);
-        Assert.Equal(lite.Item4, pg.Item4);
+        Assert.Equal(lite.Item3, pg.Item3.Except(postgresIndexes));
+        Assert.Equal(lite.Item4.Except(sqliteKeys), pg.Item4);
         // And the comparison is not empty: the indexes the reads rely on are in both.
         Assert.Contains("ix_items_open_score on items (workspace_id, base_score, number) partial", pg.Item3);
         Assert.Contains("ux_items_finding on items (finding_key, workspace_id) unique partial", pg.Item3);

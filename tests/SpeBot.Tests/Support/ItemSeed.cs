@@ -57,13 +57,29 @@ public sealed class ItemSeed(TestDatabase t)
         const string Totals = "SELECT workspace_id, status, category, SUM(n) FROM item_totals GROUP BY 1, 2, 3 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3";
         var actual = (await c.QueryAsync<(long Ws, string Status, string Category, long N)>(Actual)).ToList();
         Assert.Equal(actual, (await c.QueryAsync<(long Ws, string Status, string Category, long N)>(Totals)).ToList());
+        await AssertTimesAsync(c);
         await new ItemSettling(t.Db).SettleAllAsync();
+        await AssertTimesAsync(c);
         Assert.Equal(actual, (await c.QueryAsync<(long Ws, string Status, string Category, long N)>(Totals)).ToList());
         Assert.Equal(actual, (await c.QueryAsync<(long Ws, string Status, string Category, long N)>(
             "SELECT workspace_id, status, category, n FROM item_counts WHERE n <> 0 ORDER BY 1, 2, 3")).ToList());
         const string People = "SELECT workspace_id, author_id, status, number, {0} FROM {1} ORDER BY 1, 2, 3, 4";
         Assert.Equal((await c.QueryAsync<(long, string, string, long, long)>(string.Format(People, "id", "items"))).ToList(),
             (await c.QueryAsync<(long, string, string, long, long)>(string.Format(People, "item_id", "item_people"))).ToList());
+    }
+
+    /// <summary>
+    /// What the digest and the dashboard read by time (migration 0014) holds every item by creation and every open item
+    /// by its last change, as the items say.
+    /// </summary>
+    private static async Task AssertTimesAsync(System.Data.Common.DbConnection c)
+    {
+        const string Times = "SELECT workspace_id, {0}, {1} FROM {2} {3} ORDER BY 1, 2, 3";
+        async Task<List<(long, string, long)>> Rows(string sql) => (await c.QueryAsync<(long, string, long)>(sql)).ToList();
+        Assert.Equal(await Rows(string.Format(Times, "created_at", "id", "items", "")),
+            await Rows(string.Format(Times, "created_at", "item_id", "item_created", "")));
+        Assert.Equal(await Rows(string.Format(Times, "updated_at", "id", "items", "WHERE status IN ('proposed', 'accepted', 'in_progress')")),
+            await Rows(string.Format(Times, "updated_at", "item_id", "item_open_touched", "")));
     }
 
     /// <summary>The README's score without age, written out here rather than taken from Scoring.</summary>
