@@ -1,19 +1,23 @@
+using Microsoft.Extensions.Options;
 using SpeBot.Core.Storage;
 
 namespace SpeBot.Core.Items;
 
 /// <summary>
 /// Brings item_counts, item_people, settled_created and settled_open up to date with new items in bulk (SQLite,
-/// migrations 0012 and 0014). A proposal on SQLite writes only its row; a pass here then counts the items after
-/// settle_mark per (status, category), adds them to their authors' pages of item_people and to the time-ordered tables,
-/// each page once for the whole pass rather than once per proposal, and moves the mark past them. Readers meanwhile add the items after the mark themselves (item_totals, <see cref="ItemQueries"/>'
-/// person lookups), so nothing waits for a pass. A pass runs on the single writer, which commits ids in order, so the
-/// items after the mark are exactly the ones not yet settled, and each item is settled with the status it has then
-/// (tr_items_count_update leaves an item after the mark alone). PostgreSQL settles each item in its own transaction
-/// and has no mark row: a pass finds nothing there.
+/// migrations 0012 and 0014), and base_score with the votes cast since the last pass (0015). A proposal on SQLite
+/// writes only its row; a pass here then counts the items after settle_mark per (status, category), adds them to their
+/// authors' pages of item_people and to the time-ordered tables, each page once for the whole pass rather than once per
+/// proposal, and moves the mark past them. Readers meanwhile add the items after the mark themselves (item_totals,
+/// item_created, <see cref="ItemQueries"/>' person lookups), so nothing waits for a pass. A pass runs on the single
+/// writer, which commits ids in order, so the items after the mark are exactly the ones not yet settled, and each item
+/// is settled with the status it has then (tr_items_count_update leaves an item after the mark alone). PostgreSQL
+/// settles each item in its own transaction and has no mark row: a pass finds nothing there.
 /// </summary>
-public sealed class ItemSettling(Database db)
+public sealed class ItemSettling(Database db, IOptions<SpeBotOptions>? options = null)
 {
+    private readonly ScoreWeights _weights = options?.Value.Score ?? new ScoreWeights();
+
     /// <summary>
     /// Items settled per pass at most. A pass holds the single writer, and proposals queued behind it wait: 20,000 at a
     /// time made the benchmark's p99 twice d8050ac's. Passes follow each other at once while they are full, each after the
@@ -27,9 +31,13 @@ public sealed class ItemSettling(Database db)
     /// </summary>
     public static readonly IReadOnlyList<string> SqliteOnlyTables = ["settled_created", "settled_open"];
 
-    /// <summary>Settles up to <see cref="MaxBatch"/> items after the mark, oldest first; returns how many.</summary>
+    /// <summary>
+    /// Settles up to <see cref="MaxBatch"/> items after the mark, oldest first, and rewrites base_score of the items
+    /// votes listed in stale_scores (migration 0015); returns how many items were settled.
+    /// </summary>
     public Task<int> SettleAsync(CancellationToken ct = default) => db.Provider != StorageProvider.Sqlite ? Task.FromResult(0) : db.WriteAsync(async (c, tx) =>
     {
+        await ScoreIndex.RescoreStaleAsync(c, tx, _weights, ct);
         var range = new (string, object?)[] { ("@max", MaxBatch) };
         // The pass's last id: the mark plus MaxBatch (ids are dense: items are never deleted) or the newest item.
         var to = (long)(await c.ScalarAsync(tx, "SELECT MIN((SELECT last_item_id FROM settle_mark) + @max, COALESCE((SELECT MAX(id) FROM items), 0))", ct, range))!;

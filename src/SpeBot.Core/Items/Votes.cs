@@ -82,21 +82,20 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
     }
 
     /// <summary>A reacted message; for a card, the item its votes count for with that item's count, impact and effort.</summary>
-    private sealed record ReactedMessage(long WorkspaceId, string Kind, long? ItemId, long? VotesFor, long Votes, int? Impact, int? Effort);
+    private sealed record ReactedMessage(long WorkspaceId, string Kind, long? ItemId, long? VotesFor, long Votes);
 
     /// <summary>What the reacted message is, if SpeBot posted it; for a card, the item its votes count for.</summary>
     private static async Task<ReactedMessage?> MessageAsync(DbConnection c, DbTransaction tx, ReactionChange r, CancellationToken ct)
     {
-        // Votes on the card of a merged item count for the item it was merged into. That item's count, impact and effort
-        // come along, so a vote writes its new count and base score as values (ScoreIndex.SetVotesAsync) instead of
-        // calling back into .NET from SQL.
+        // Votes on the card of a merged item count for the item it was merged into. That item's count comes along, so a
+        // vote on SQLite writes its new count as a value (ScoreIndex.SetVotesAsync).
         var rows = await c.RowsAsync(tx, """
-            SELECT m.workspace_id, m.kind, m.item_id, t.id, t.votes, t.impact, t.effort
+            SELECT m.workspace_id, m.kind, m.item_id, t.id, t.votes
             FROM posted_messages m LEFT JOIN items i ON i.id = m.item_id LEFT JOIN items t ON t.id = COALESCE(i.merged_into, i.id)
             WHERE m.platform = @p AND m.channel_id = @channelId AND m.message_id = @messageId
             """, ct, ("@p", r.Platform.Wire()), ("@channelId", r.ChannelId), ("@messageId", r.MessageId));
         return rows is [var row, ..]
-            ? new ReactedMessage((long)row[0]!, (string)row[1]!, (long?)row[2], (long?)row[3], (long?)row[4] ?? 0, (int?)(long?)row[5], (int?)(long?)row[6])
+            ? new ReactedMessage((long)row[0]!, (string)row[1]!, (long?)row[2], (long?)row[3], (long?)row[4] ?? 0)
             : null;
     }
 
@@ -137,7 +136,7 @@ public sealed class Votes(Database db, OutboxStore outbox, OutboxSignal signal, 
         // values are written as they are. PostgreSQL: another person's vote on the item may commit in between (the voter
         // lock is per person), so the row adds its delta itself under its row lock.
         if (_voterLock is null)
-            await ScoreIndex.SetVotesAsync(c, tx, itemId, card.Votes + (stillReacting ? 1 : -1), card.Impact, card.Effort, options.Value.Score, ct);
+            await ScoreIndex.SetVotesAsync(c, tx, itemId, card.Votes + (stillReacting ? 1 : -1), ct);
         else
             await ScoreIndex.AddVotesAsync(c, tx, itemId, stillReacting ? 1 : -1, options.Value.Score, ct);
         await items.AppendEventAsync(c, tx, itemId, r.UserId, stillReacting ? "voted" : "unvoted", r.Reaction, r.Platform.Wire(), r.ChannelId, ct);

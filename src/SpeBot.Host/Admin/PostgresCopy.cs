@@ -163,6 +163,15 @@ public sealed class PostgresCopy(TextWriter stdout, TextWriter stderr)
             ON CONFLICT (workspace_id, status, category) DO UPDATE SET n = item_counts.n + excluded.n;
             DELETE FROM settle_mark;
             """, transaction: tx, cancellationToken: ct));
+        // Votes the SQLite bot had not yet folded into base_score (its settle pass, migration 0015): PostgreSQL's vote paths
+        // write both together and nothing there empties stale_scores, so those items are rescored here, with the weights
+        // base_score was computed with.
+        await pg.ExecuteAsync(new CommandDefinition("""
+            UPDATE items SET base_score = spebot_base_score(votes, impact, effort, split_part(b.weights, ';', 1)::float8,
+                                                            split_part(b.weights, ';', 2)::float8, split_part(b.weights, ';', 3)::float8)
+            FROM score_basis b WHERE b.id = 1 AND items.id IN (SELECT item_id FROM stale_scores);
+            DELETE FROM stale_scores;
+            """, transaction: tx, cancellationToken: ct));
         if (settled > 0) stdout.WriteLine($"Counted {settled.ToString("N0", CultureInfo.InvariantCulture)} items SQLite had not counted yet.");
         await tx.CommitAsync(ct);
         stdout.WriteLine($"Copied {counts.Count} tables, {counts.Sum(c => c.Target).ToString("N0", CultureInfo.InvariantCulture)} rows; every count matches. " +

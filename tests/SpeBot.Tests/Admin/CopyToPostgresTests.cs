@@ -46,14 +46,16 @@ public sealed class CopyToPostgresTests : IAsyncLifetime
         foreach (var table in tables)
         {
             var columns = await ColumnsAsync(target, table);
+            // base_score is compared with the documented formula below: the copy rescores what SQLite had listed as stale.
+            if (table == "items") columns.Remove("base_score");
             var expected = SqliteRows(source, table, columns);
             var actual = await PostgresRowsAsync(target, table, columns);
-            if (table is "settle_mark" or "item_people" or "item_counts")
+            if (table is "settle_mark" or "item_people" or "item_counts" or "stale_scores")
             {
                 // SQLite counts and lists new items a second late (ItemSettling); PostgreSQL has no mark, so the copy
                 // settles whatever the source had not: the counts and person lists then equal the items themselves.
                 Assert.Matches($@"(?m)^{table}\s+{expected.Count:N0}\s+{expected.Count:N0}\s*$", run.Stdout);
-                if (table == "settle_mark") Assert.Empty(actual);
+                if (table is "settle_mark" or "stale_scores") Assert.Empty(actual);
                 else Assert.True((await PostgresRowsAsync(target, table == "item_people" ? PeopleFromItems : CountsFromItems, columns)).SequenceEqual(actual), $"{table} differs from the items");
                 if (expected.Count > 0) filled.Add(table);
                 continue;
@@ -69,6 +71,15 @@ public sealed class CopyToPostgresTests : IAsyncLifetime
                                       "poll_options", "shift_notes", "oncall_shifts", "handoffs", "item_counts", "muted_sources" })
             Assert.True(filled.Contains(table), $"{table} is empty; filled: {string.Join(", ", filled)}");
         Assert.Contains("every count matches", run.Stdout, StringComparison.Ordinal);
+        // Every item has the documented base_score on PostgreSQL, the one SQLite had listed for rescoring included.
+        await using (var pg = new NpgsqlConnection(target))
+        {
+            var scored = (await pg.QueryAsync<(long Votes, long? Impact, long? Effort, double BaseScore)>(
+                "SELECT votes, impact, effort, base_score FROM items ORDER BY id")).ToList();
+            Assert.NotEmpty(scored);
+            foreach (var i in scored)
+                Assert.Equal(ItemSeed.Documented(i.Votes, (int?)i.Impact, (int?)i.Effort, new SpeBot.Core.ScoreWeights()), i.BaseScore, 9);
+        }
         // What the digest reads by time is every item there, the one SQLite had not settled included.
         var byTime = await PostgresRowsAsync(target, "(SELECT workspace_id, created_at, id AS item_id FROM items) AS derived", ["workspace_id", "created_at", "item_id"]);
         Assert.Equal(byTime, await PostgresRowsAsync(target, "item_created", ["workspace_id", "created_at", "item_id"]));
@@ -224,6 +235,11 @@ public sealed class CopyToPostgresTests : IAsyncLifetime
                     UPDATE settle_mark SET last_item_id = @newest - 1;
                     """, new { newest });
             }
+            // And as if a vote had come after the last pass: the item's base_score still the one before it (migration 0015).
+            await c.ExecuteAsync("""
+                UPDATE items SET base_score = -1 WHERE id = (SELECT MIN(id) FROM items);
+                INSERT OR IGNORE INTO stale_scores (item_id) SELECT MIN(id) FROM items;
+                """);
         }
         return path;
     }

@@ -92,6 +92,8 @@ public sealed class StoreProviderTests
         Assert.False(voted);
         Assert.Equal("merge.done", (await LifecycleOf(t).MergeAsync(new Actor(Platform.Slack, ws.Id, "UM", "C1"), source.Number, target.Number, default)).Key);
 
+        // base_score follows the counts in the settle pass on SQLite (migration 0015).
+        await new ItemSettling(t.Db, t.Options).SettleAllAsync();
         var merged = (await t.Items.GetAsync(target.Id))!;
         Assert.Equal(2, merged.Votes);
         Assert.Equal(Scoring.Base(2, null, null, new ScoreWeights()), merged.BaseScore);

@@ -44,13 +44,20 @@ public sealed class ItemSeed(TestDatabase t)
     {
         var w = t.Options.Value.Score;
         await using var c = await t.Db.OpenAsync();
-        var rows = await c.QueryAsync<(long Id, long Votes, long Counted, double BaseScore, long? Impact, long? Effort)>(
-            "SELECT id, votes, (SELECT COUNT(*) FROM votes v WHERE v.item_id = i.id), base_score, impact, effort FROM items i");
-        foreach (var r in rows)
+        // base_score is exact except for the items votes listed for the settle pass (SQLite, migration 0015); after the
+        // pass it is exact for every item and the list is empty.
+        async Task AssertScoresAsync()
         {
-            Assert.True(r.Votes == r.Counted, $"item {r.Id}: votes column {r.Votes}, vote rows {r.Counted}");
-            Assert.Equal(Documented(r.Counted, (int?)r.Impact, (int?)r.Effort, w), r.BaseScore, 9);
+            var rows = await c.QueryAsync<(long Id, long Votes, long Counted, double BaseScore, long? Impact, long? Effort, long Stale)>(
+                "SELECT id, votes, (SELECT COUNT(*) FROM votes v WHERE v.item_id = i.id), base_score, impact, effort, " +
+                "(SELECT COUNT(*) FROM stale_scores s WHERE s.item_id = i.id) FROM items i");
+            foreach (var r in rows)
+            {
+                Assert.True(r.Votes == r.Counted, $"item {r.Id}: votes column {r.Votes}, vote rows {r.Counted}");
+                if (r.Stale == 0) Assert.Equal(Documented(r.Counted, (int?)r.Impact, (int?)r.Effort, w), r.BaseScore, 9);
+            }
         }
+        await AssertScoresAsync();
         const string Actual = "SELECT workspace_id, status, category, COUNT(*) FROM items GROUP BY 1, 2, 3 ORDER BY 1, 2, 3";
         // What readers count (item_totals: item_counts and the items after the settle mark) before a settle pass and after
         // it; after it, item_counts alone, and item_people holds every item under its author and status.
@@ -58,8 +65,10 @@ public sealed class ItemSeed(TestDatabase t)
         var actual = (await c.QueryAsync<(long Ws, string Status, string Category, long N)>(Actual)).ToList();
         Assert.Equal(actual, (await c.QueryAsync<(long Ws, string Status, string Category, long N)>(Totals)).ToList());
         await AssertTimesAsync(c);
-        await new ItemSettling(t.Db).SettleAllAsync();
+        await new ItemSettling(t.Db, t.Options).SettleAllAsync();
         await AssertTimesAsync(c);
+        Assert.Equal(0L, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM stale_scores"));
+        await AssertScoresAsync();
         Assert.Equal(actual, (await c.QueryAsync<(long Ws, string Status, string Category, long N)>(Totals)).ToList());
         Assert.Equal(actual, (await c.QueryAsync<(long Ws, string Status, string Category, long N)>(
             "SELECT workspace_id, status, category, n FROM item_counts WHERE n <> 0 ORDER BY 1, 2, 3")).ToList());

@@ -44,7 +44,7 @@ public sealed class ItemSettlingTests
         await LifecycleOf(t).AcceptAsync(new Actor(Platform.Slack, ws, "UM", "C1"), 3, default);
 
         var before = await ReadAsync(t, ws);
-        var settled = await new ItemSettling(t.Db).SettleAllAsync();
+        var settled = await new ItemSettling(t.Db, t.Options).SettleAllAsync();
         var after = await ReadAsync(t, ws);
 
         Assert.Equal(provider == StorageProvider.Sqlite ? 3 : 0, settled);
@@ -78,7 +78,7 @@ public sealed class ItemSettlingTests
                 await t.Items.CreateAsync(c, tx, new NewItem(ws, $"item {n}", "slack", $"U{n % 7}"), default);
             return 0;
         });
-        var settling = new ItemSettling(t.Db);
+        var settling = new ItemSettling(t.Db, t.Options);
 
         Assert.Equal(ItemSettling.MaxBatch, await settling.SettleAsync());
         Assert.Equal((long)ItemSettling.MaxBatch, await t.Db.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT last_item_id FROM settle_mark")));

@@ -79,6 +79,8 @@ public sealed class VoteCountTests : IDisposable
         Assert.Equal("merge.done", m.Key);
         Assert.Equal(2, m.Args!["moved"]);                       // U2 already voted for the target
         Assert.Equal(0, (await _seed.GetAsync(source.Id)).Votes);
+        // base_score follows the counts in the settle pass on SQLite (migration 0015).
+        await new ItemSettling(_t.Db, _t.Options).SettleAllAsync();
         var merged = await _seed.GetAsync(target.Id);
         Assert.Equal(4, merged.Votes);                           // U1, U2, U3, U4
         Assert.Equal(ItemSeed.Documented(4, null, 4, _t.Options.Value.Score), merged.BaseScore, 9);
@@ -120,6 +122,7 @@ public sealed class VoteCountTests : IDisposable
 
         await _seed.ReactAsync(ws.Id, "2.0002", "U9", added: true);
 
+        await new ItemSettling(_t.Db, _t.Options).SettleAllAsync();
         var scored = await _seed.GetAsync(target.Id);
         Assert.Equal(2, scored.Votes);
         Assert.Equal(ItemSeed.Documented(2, 2, 5, _t.Options.Value.Score), scored.BaseScore, 9);

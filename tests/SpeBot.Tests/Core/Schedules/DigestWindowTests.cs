@@ -55,7 +55,7 @@ public sealed class DigestWindowTests
         var seed = new ItemSeed(t);
         var ws = (await seed.WorkspaceAsync("UM")).Id;
         var maintainer = new Actor(Platform.Slack, ws, "UM", "C1");
-        var settling = new ItemSettling(t.Db);
+        var settling = new ItemSettling(t.Db, t.Options);
 
         // 1–25: old and settled.
         for (var n = 1; n <= 25; n++) await seed.ItemAsync(ws, $"settled {n}");
@@ -108,7 +108,7 @@ public sealed class DigestWindowTests
         var ws = (await seed.WorkspaceAsync()).Id;
         for (var n = 1; n <= 3; n++) await seed.ItemAsync(ws, $"item {n}");
 
-        await new ItemSettling(t.Db).SettleAllAsync();
+        await new ItemSettling(t.Db, t.Options).SettleAllAsync();
 
         var (created, open, indexes) = await t.Db.ReadAsync(async c => (
             await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM settled_created"),
