@@ -124,6 +124,11 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
         (status, category) => $"SELECT i.number, i.id FROM items i WHERE i.workspace_id = @workspaceId AND i.source_author_id = @userId AND i.status {status}{category}",
     ];
 
+    internal const string StaleOpenSql = $"""
+        SELECT i.* FROM stale_scores s CROSS JOIN items i
+        WHERE i.id = s.item_id AND i.workspace_id = @workspaceId AND i.status IN {OpenIn}
+        """;
+
     /// <summary>
     /// Open items by score, highest first; ties go to the older item. The score is base × age factor, and the age
     /// factor lies between 1 and <see cref="Scoring.MaxAgeFactor"/> (the age cap). So the open items are read by
@@ -150,10 +155,9 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
         await using var c = await db.OpenAsync(ct);
         // Items voted on since the last settle pass (SQLite, migration 0015) sit in the index at their old base_score: each
         // is scored from its count here and skipped in the walk, whose bound then holds for every item it reads. A pass
-        // runs about once a second, so these are the items voted on in the last second or so.
-        var stale = (await c.QueryAsync<Item>(new CommandDefinition($"""
-            SELECT i.* FROM items i WHERE i.id IN (SELECT item_id FROM stale_scores) AND i.workspace_id = @workspaceId AND i.status IN {OpenIn}
-            """, new { workspaceId }, cancellationToken: ct))).ToList();
+        // runs about once a second, so these are the items voted on in the last second or so. CROSS JOIN keeps the list
+        // first: filtered by workspace, the planner walked the workspace's open items and looked each up in the list.
+        var stale = (await c.QueryAsync<Item>(new CommandDefinition(StaleOpenSql, new { workspaceId }, cancellationToken: ct))).ToList();
         foreach (var item in stale) Consider(item);
         var skip = stale.Select(i => i.Id).ToHashSet();
         var rows = c.QueryUnbufferedAsync<Item>($"""

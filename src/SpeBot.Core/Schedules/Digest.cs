@@ -39,6 +39,26 @@ public sealed class DigestBuilder(Database db, ItemQueries queries, CapacityStor
     // claimed_at) spelled out, so the count is answered from ix_items_progress (in-progress items only) alone.
     private const string StaleTerm = "(progress_at < @staleBefore OR (progress_at IS NULL AND claimed_at < @staleBefore))";
 
+    // The window's new items: the ids come from item_created (migration 0014); no filter on i itself, which would let the
+    // planner walk the workspace's items by number looking for them.
+    internal const string CreatedSql = $"""
+        {ItemStore.Select} WHERE i.id IN (SELECT item_id FROM item_created WHERE workspace_id = @workspaceId AND created_at >= @from AND created_at < @to)
+        ORDER BY i.number LIMIT @limit
+        """;
+
+    // Longest untouched first (ties by id), read only as far as the list: the settled open items by their last change
+    // (settled_open, migration 0014) with the limit inside, so a sort cannot take in every stuck item, and the few items
+    // after the settle mark beside them. By number, the in-progress items (all touched recently) had to be walked to find none.
+    internal const string StuckSql = $"""
+        {ItemStore.Select} WHERE i.id IN (
+          SELECT item_id FROM (SELECT item_id FROM settled_open WHERE workspace_id = @workspaceId AND updated_at < @stuckBefore
+                               ORDER BY updated_at, item_id LIMIT @limit) AS oldest
+          UNION ALL
+          SELECT id FROM items WHERE id > (SELECT last_item_id FROM settle_mark)
+            AND workspace_id + 0 = @workspaceId AND status || '' IN {OpenIn} AND updated_at < @stuckBefore)
+        ORDER BY i.updated_at, i.id LIMIT @limit
+        """;
+
     public async Task<DigestModel> BuildAsync(long workspaceId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
     {
         var o = options.Value;
@@ -61,12 +81,7 @@ public sealed class DigestBuilder(Database db, ItemQueries queries, CapacityStor
                        (SELECT COUNT(*) FROM items WHERE workspace_id = @workspaceId AND status = 'in_progress' AND claimed_by IS NOT NULL
                           AND {StaleTerm})
                 """, args, cancellationToken: ct));
-            // The ids come from item_created (migration 0014); no filter on i itself, which would let the planner walk the
-            // workspace's items by number looking for them.
-            var created = await Items($"""
-                {ItemStore.Select} WHERE i.id IN (SELECT item_id FROM item_created WHERE workspace_id = @workspaceId AND created_at >= @from AND created_at < @to)
-                ORDER BY i.number LIMIT @limit
-                """);
+            var created = await Items(CreatedSql);
             // done_at picks the window's rows (only done items have it); the status is checked on those rows.
             var done = await Items($"{ItemStore.Select} WHERE i.workspace_id = @workspaceId AND i.done_at >= @from AND i.done_at < @to AND i.status = 'done' ORDER BY i.number LIMIT @limit");
             var triage = await Items($"{ItemStore.Select} WHERE i.workspace_id = @workspaceId AND i.status = 'proposed' ORDER BY i.number LIMIT @limit");
@@ -75,19 +90,7 @@ public sealed class DigestBuilder(Database db, ItemQueries queries, CapacityStor
                   AND {StaleTerm.Replace("progress_at", "i.progress_at", StringComparison.Ordinal).Replace("claimed_at", "i.claimed_at", StringComparison.Ordinal)}
                 ORDER BY i.number LIMIT @limit
                 """);
-            // Longest untouched first (ties by id), read only as far as the list: the settled open items by their last change
-            // (settled_open, migration 0014) with the limit inside, so a sort cannot take in every stuck item, and the few
-            // items after the settle mark beside them. By number, the in-progress items (all touched recently) had to be
-            // walked to find none.
-            var stuck = await Items($"""
-                {ItemStore.Select} WHERE i.id IN (
-                  SELECT item_id FROM (SELECT item_id FROM settled_open WHERE workspace_id = @workspaceId AND updated_at < @stuckBefore
-                                       ORDER BY updated_at, item_id LIMIT @limit) AS oldest
-                  UNION ALL
-                  SELECT id FROM items WHERE id > (SELECT last_item_id FROM settle_mark)
-                    AND workspace_id + 0 = @workspaceId AND status || '' IN {OpenIn} AND updated_at < @stuckBefore)
-                ORDER BY i.updated_at, i.id LIMIT @limit
-                """);
+            var stuck = await Items(StuckSql);
             return (counts, created, done, triage, stale, stuck);
         }, ct);
         return new DigestModel(from, to, (int)counts.Open,
