@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using System.Text.Json.Serialization;
-using SpeBot.Core.Storage;
 using SpeBot.Host.Slack;
 
 namespace SpeBot.Host.Health;
@@ -13,6 +12,7 @@ public static class HealthEndpoints
     {
         services.AddSingleton<PlatformStatus>();
         services.AddSingleton<OutboxBacklog>();
+        services.AddSingleton<SchemaProbe>();
         // Readiness: every check tagged "ready" (the database here; Socket Mode adds its connection when configured).
         services.AddHealthChecks().AddCheck<DatabaseReadiness>("database", tags: [ReadyTag]);
         return services;
@@ -29,12 +29,13 @@ public static class HealthEndpoints
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = WriteReadinessAsync,
         });
-        app.MapGet("/healthz", async (HttpContext http, Migrator migrator, OutboxBacklog outbox, PlatformStatus status, CancellationToken ct) =>
+        app.MapGet("/healthz", async (HttpContext http, SchemaProbe schema, OutboxBacklog outbox, PlatformStatus status, CancellationToken ct) =>
         {
             var platforms = Platforms(status, http.RequestServices.GetService<SocketModeStatus>());
             try
             {
-                var version = await migrator.CurrentVersionAsync(ct);
+                // Both read the database at most every two seconds, shared by every probe in between.
+                var version = await schema.VersionAsync(ct);
                 var stats = await outbox.GetAsync(ct);
                 return Results.Json(new HealthReport("ok", new DatabaseHealth(true, version),
                     platforms, new OutboxHealth(stats.Pending, stats.Dead)));

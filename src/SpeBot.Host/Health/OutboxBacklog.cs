@@ -3,26 +3,13 @@ using SpeBot.Core.Outbox;
 namespace SpeBot.Host.Health;
 
 /// <summary>
-/// The outbox counts /healthz reports, recounted at most every <see cref="MaxAge"/>. Counting is a scan of the pending
-/// rows: over a backlog of 100,000 it costs milliseconds, and probes arriving many times a second (load balancers,
-/// orchestrators, dashboards) would each pay it exactly when the bot is busiest. Concurrent probes share one count.
+/// The outbox counts /healthz and the outbox gauges report, recounted at most every <see cref="MaxAge"/>. Counting is a
+/// scan of the pending rows: over a backlog of 100,000 it costs milliseconds.
 /// </summary>
 public sealed class OutboxBacklog(OutboxStore outbox, TimeProvider clock)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(2);
-    private Counted? _last;
+    private readonly Recent<OutboxStats> _stats = new(() => outbox.StatsAsync(CancellationToken.None), clock, MaxAge);
 
-    public Task<OutboxStats> GetAsync(CancellationToken ct)
-    {
-        var now = clock.GetTimestamp();
-        var last = Volatile.Read(ref _last);
-        if (last is not null && !last.Stats.IsFaulted && !last.Stats.IsCanceled && clock.GetElapsedTime(last.At, now) < MaxAge)
-            return last.Stats.WaitAsync(ct);
-        // No caller's token on the shared count: one probe giving up must not fail the others waiting on it.
-        var fresh = new Counted(outbox.StatsAsync(CancellationToken.None), now);
-        var won = Interlocked.CompareExchange(ref _last, fresh, last) == last ? fresh : Volatile.Read(ref _last)!;
-        return won.Stats.WaitAsync(ct);
-    }
-
-    private sealed record Counted(Task<OutboxStats> Stats, long At);
+    public Task<OutboxStats> GetAsync(CancellationToken ct) => _stats.GetAsync(ct);
 }

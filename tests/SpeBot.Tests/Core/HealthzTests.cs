@@ -76,4 +76,22 @@ public sealed class HealthzTests : SlackHost
         Assert.Equal(0, withinTwoSeconds.Pending);
         Assert.Equal(1, after.Pending);
     }
+
+    [Fact]
+    public async Task TheSchemaVersionIsReadAtMostEveryTwoSecondsSoProbesCostNoQueryEach()
+    {
+        using var db = new TestDatabase();
+        var probe = new SchemaProbe(db.Migrator, db.Clock);
+        var before = await probe.VersionAsync(CancellationToken.None);
+
+        // A newer build migrated the database meanwhile: probes within the two seconds share the first read.
+        await db.Db.WriteAsync((c, tx) => Dapper.SqlMapper.ExecuteAsync(c,
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@v, 'later', 'x')", new { v = before + 1 }, tx));
+        var withinTwoSeconds = await probe.VersionAsync(CancellationToken.None);
+        db.Clock.Advance(OutboxBacklog.MaxAge);
+        var after = await probe.VersionAsync(CancellationToken.None);
+
+        Assert.Equal(before, withinTwoSeconds);
+        Assert.Equal(before + 1, after);
+    }
 }
