@@ -84,7 +84,9 @@ public static class ScoreIndex
 
     /// <summary>
     /// Recomputes every item's base_score if it was computed with other weights. Returns the items rescored (0 when
-    /// current). One write: votes that arrive meanwhile wait for it, so no base is computed with mixed weights.
+    /// current). One statement, from each row's count as it is when the row is written: on PostgreSQL a vote from another
+    /// instance that holds a row makes the update wait and then read its new count, where a base computed from an earlier
+    /// read of the counts would have undone that vote's score.
     /// </summary>
     public static Task<int> EnsureAsync(Database db, ScoreWeights w, TimeProvider clock, CancellationToken ct = default) =>
         db.WriteAsync(async (c, tx) =>
@@ -93,16 +95,13 @@ public static class ScoreIndex
             var stored = await c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT weights FROM score_basis WHERE id = 1",
                 transaction: tx, cancellationToken: ct));
             if (stored == basis) return 0;
-            var items = await c.RowsAsync(tx, "SELECT id, votes, impact, effort FROM items", ct);
-            foreach (var i in items)
-            {
-                await c.RunAsync(tx, "UPDATE items SET base_score = @base WHERE id = @id", ct,
-                    ("@base", Scoring.Base((long)i[1]!, (int?)(long?)i[2], (int?)(long?)i[3], w)), ("@id", (long)i[0]!));
-            }
+            if (c is SqliteConnection) RegisterBaseFunction(c);
+            var rescored = await c.RunAsync(tx, $"UPDATE items SET base_score = {BaseFunction}(votes, impact, effort, @wv, @wi, @we)", ct,
+                ("@wv", w.Votes), ("@wi", w.Impact), ("@we", w.Effort));
             await c.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO score_basis (id, weights, updated_at) VALUES (1, @basis, @now)
                 ON CONFLICT (id) DO UPDATE SET weights = excluded.weights, updated_at = excluded.updated_at
                 """, new { basis, now = Iso.Of(clock.GetUtcNow()) }, tx, cancellationToken: ct));
-            return items.Count;
+            return rescored;
         }, ct);
 }

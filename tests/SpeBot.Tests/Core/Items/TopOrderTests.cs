@@ -77,6 +77,35 @@ public sealed class TopOrderTests
         await seed.AssertConsistentAsync();
     }
 
+    [PostgresFact]
+    public async Task ARescoreForNewWeightsKeepsAVoteThatCommitsWhileItRuns()
+    {
+        using var t = new TestDatabase(StorageProvider.Postgres);
+        var seed = new ItemSeed(t);
+        var ws = await seed.WorkspaceAsync();
+        var item = await seed.ItemAsync(ws.Id, "Voted on during the rescore", impact: 4, effort: 2);
+        var weights = new ScoreWeights { Votes = 2, Impact = 1, Effort = 1 };
+        // Another instance's vote, holding the item's row until it commits.
+        await using var other = await ((PostgresDatabase)t.Db).DataSource.OpenConnectionAsync();
+        await using var vote = await other.BeginTransactionAsync();
+        await ScoreIndex.AddVotesAsync(other, vote, item.Id, 1, weights, default);
+
+        var rescore = ScoreIndex.EnsureAsync(t.Db, weights, t.Clock);
+        await using (var watch = await ((PostgresDatabase)t.Db).DataSource.OpenConnectionAsync())
+        {
+            // The rescore waits on the vote's row lock before the vote commits.
+            for (var i = 0; i < 100 && await watch.ExecuteScalarAsync<long>(
+                     "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE items SET base_score%'") == 0; i++)
+                await Task.Delay(50);
+        }
+        await vote.CommitAsync();
+        await rescore;
+
+        var scored = await seed.GetAsync(item.Id);
+        Assert.Equal(1, scored.Votes);
+        Assert.Equal(ItemSeed.Documented(1, 4, 2, weights), scored.BaseScore, 9);
+    }
+
     [Theory]
     [Providers]
     public async Task ChangedWeightsRescoreEveryItemBeforeTheNextTop(StorageProvider provider)
