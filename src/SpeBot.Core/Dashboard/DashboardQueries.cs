@@ -98,7 +98,7 @@ public sealed class DashboardQueries(Database db, ItemStore items, ItemQueries q
             // One lookup per column, each on its own index: an OR of the three made the planner walk the workspace.
             sql.Append("""
                  AND i.id IN (SELECT item_id FROM item_people WHERE workspace_id = @workspaceId AND author_id = @person
-                   UNION SELECT id FROM items WHERE id > (SELECT last_item_id FROM settle_mark) AND workspace_id + 0 = @workspaceId AND author_id = @person
+                   UNION SELECT id FROM items WHERE id > (SELECT people_item_id FROM settle_mark) AND workspace_id + 0 = @workspaceId AND author_id = @person
                    UNION SELECT id FROM items WHERE workspace_id = @workspaceId AND claimed_by = @person
                    UNION SELECT id FROM items WHERE workspace_id = @workspaceId AND done_by = @person)
                 """);

@@ -104,9 +104,10 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
 
     /// <summary>
     /// Where a person's (@userId) items are found, each source giving (number, id) for a status term and a category term
-    /// on items i: what they proposed, from item_people up to the settle mark and from the items after it (migration
-    /// 0012: a short range of ids, see <see cref="ItemSettling"/>; "workspace_id + 0" keeps the planner on that range
-    /// rather than a workspace index); what they claimed; and their messages someone captured.
+    /// on items i: what they proposed, from item_people and from the items after the people mark (migrations 0012 and
+    /// 0016: a short range of ids, see <see cref="ItemSettling"/>; "workspace_id + 0" keeps the planner on that range
+    /// rather than a workspace index; an item listed by a people pass that has not moved the mark yet is in both, and
+    /// every reader unites the sources, so it is read once); what they claimed; and their messages someone captured.
     /// </summary>
     private static readonly Func<string, string, string>[] PersonSources =
     [
@@ -118,7 +119,7 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
               """,
         (status, category) => $"""
             SELECT i.number, i.id FROM items i
-            WHERE i.id > (SELECT last_item_id FROM settle_mark) AND i.workspace_id + 0 = @workspaceId AND i.author_id = @userId AND i.status {status}{category}
+            WHERE i.id > (SELECT people_item_id FROM settle_mark) AND i.workspace_id + 0 = @workspaceId AND i.author_id = @userId AND i.status {status}{category}
             """,
         (status, category) => $"SELECT i.number, i.id FROM items i WHERE i.workspace_id = @workspaceId AND i.claimed_by = @userId AND i.status {status}{category}",
         (status, category) => $"SELECT i.number, i.id FROM items i WHERE i.workspace_id = @workspaceId AND i.source_author_id = @userId AND i.status {status}{category}",

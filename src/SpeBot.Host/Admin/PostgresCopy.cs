@@ -150,12 +150,16 @@ public sealed class PostgresCopy(TextWriter stdout, TextWriter stderr)
             return 1;
         }
         // SQLite counts new items and lists them under their authors a second after they arrive (ItemSettling); PostgreSQL
-        // does it in each proposal's transaction and has no settle mark. So the items after the copied mark are settled
-        // here, and the mark goes.
-        var settled = await pg.ExecuteAsync(new CommandDefinition("""
+        // does it in each proposal's transaction and has no settle mark. So the items after the copied marks are settled
+        // here, and the marks go. A people pass cut short may have listed some of them already (migration 0016).
+        await pg.ExecuteAsync(new CommandDefinition("DELETE FROM item_people WHERE item_id > (SELECT people_item_id FROM settle_mark)",
+            transaction: tx, cancellationToken: ct));
+        var listed = await pg.ExecuteAsync(new CommandDefinition("""
             INSERT INTO item_people (workspace_id, author_id, status, number, item_id)
-            SELECT workspace_id, author_id, status, number, id FROM items WHERE id > (SELECT last_item_id FROM settle_mark)
+            SELECT workspace_id, author_id, status, number, id FROM items WHERE id > (SELECT people_item_id FROM settle_mark)
             """, transaction: tx, cancellationToken: ct));
+        var counted = await pg.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM items WHERE id > (SELECT last_item_id FROM settle_mark)",
+            transaction: tx, cancellationToken: ct));
         await pg.ExecuteAsync(new CommandDefinition("""
             INSERT INTO item_counts (workspace_id, status, category, n)
             SELECT workspace_id, status, category, COUNT(*) FROM items WHERE id > (SELECT last_item_id FROM settle_mark)
@@ -172,7 +176,9 @@ public sealed class PostgresCopy(TextWriter stdout, TextWriter stderr)
             FROM score_basis b WHERE b.id = 1 AND items.id IN (SELECT item_id FROM stale_scores);
             DELETE FROM stale_scores;
             """, transaction: tx, cancellationToken: ct));
-        if (settled > 0) stdout.WriteLine($"Counted {settled.ToString("N0", CultureInfo.InvariantCulture)} items SQLite had not counted yet.");
+        if (counted > 0 || listed > 0)
+            stdout.WriteLine($"Settled the items SQLite had not yet: {counted.ToString("N0", CultureInfo.InvariantCulture)} counted, " +
+                             $"{listed.ToString("N0", CultureInfo.InvariantCulture)} listed under their authors.");
         await tx.CommitAsync(ct);
         stdout.WriteLine($"Copied {counts.Count} tables, {counts.Sum(c => c.Target).ToString("N0", CultureInfo.InvariantCulture)} rows; every count matches. " +
                          "Start the bot with Storage:Provider=postgres and this connection string.");

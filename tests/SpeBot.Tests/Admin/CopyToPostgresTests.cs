@@ -84,7 +84,7 @@ public sealed class CopyToPostgresTests : IAsyncLifetime
         var byTime = await PostgresRowsAsync(target, "(SELECT workspace_id, created_at, id AS item_id FROM items) AS derived", ["workspace_id", "created_at", "item_id"]);
         Assert.Equal(byTime, await PostgresRowsAsync(target, "item_created", ["workspace_id", "created_at", "item_id"]));
         Assert.True(byTime.Count > 1);
-        Assert.Matches(@"Counted [1-9][0-9]* items SQLite had not counted yet\.", run.Stdout);
+        Assert.Matches(@"Settled the items SQLite had not yet: [1-9][0-9]* counted, 2 listed under their authors\.", run.Stdout);
     }
 
     private const string PeopleFromItems = "(SELECT workspace_id, author_id, status, number, id AS item_id FROM items) AS derived";
@@ -218,8 +218,9 @@ public sealed class CopyToPostgresTests : IAsyncLifetime
         }
         SqliteConnection.ClearAllPools();
         // As if the bot had stopped before its settle pass (ItemSettling): the newest item is after the settle mark, not yet
-        // counted in item_counts nor listed in item_people (nor in settled_created and settled_open), which the copy must do for
-        // PostgreSQL.
+        // counted in item_counts (nor in settled_created and settled_open), which the copy must do for PostgreSQL. And in the
+        // middle of a people pass (migration 0016): the two newest items are after the people mark, the newest listed in
+        // item_people already, the other not yet.
         await using (var c = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             await c.OpenAsync();
@@ -229,12 +230,17 @@ public sealed class CopyToPostgresTests : IAsyncLifetime
                 await c.ExecuteAsync("""
                     UPDATE item_counts SET n = n - 1
                     WHERE (workspace_id, status, category) = (SELECT workspace_id, status, category FROM items WHERE id = @newest);
-                    DELETE FROM item_people WHERE item_id = @newest;
                     DELETE FROM settled_created WHERE item_id = @newest;
                     DELETE FROM settled_open WHERE item_id = @newest;
                     UPDATE settle_mark SET last_item_id = @newest - 1;
                     """, new { newest });
             }
+            await c.ExecuteAsync("""
+                INSERT OR IGNORE INTO item_people (workspace_id, author_id, status, number, item_id)
+                SELECT workspace_id, author_id, status, number, id FROM items WHERE id <= @newest - 2 OR id = @newest;
+                DELETE FROM item_people WHERE item_id = @newest - 1;
+                UPDATE settle_mark SET people_item_id = @newest - 2;
+                """, new { newest });
             // And as if a vote had come after the last pass: the item's base_score still the one before it (migration 0015).
             await c.ExecuteAsync("""
                 UPDATE items SET base_score = -1 WHERE id = (SELECT MIN(id) FROM items);

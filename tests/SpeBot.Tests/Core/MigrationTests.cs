@@ -198,6 +198,41 @@ public sealed class MigrationTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Migration16StartsThePeopleMarkAtTheSettleMarkAndEntriesFollowTheirItemAfterIt()
+    {
+        Use(StorageProvider.Sqlite);
+        await using (var c = await SchemaAtAsync(15))
+        {
+            // Items 1 and 2 settled and listed under U1, 3 after the mark (as a settle pass leaves them at 0015).
+            await c.ExecuteAsync("""
+                INSERT INTO workspaces (id, platform, external_id, created_at, updated_at) VALUES (1, 'slack', 'T1', 'x', 'x');
+                INSERT INTO items (id, workspace_id, number, title, category, status, author_platform, author_id, created_at, updated_at) VALUES
+                  (1, 1, 1, 'a', 'security', 'proposed', 'slack', 'U1', 'x', 'x'),
+                  (2, 1, 2, 'b', 'security', 'proposed', 'slack', 'U1', 'x', 'x'),
+                  (3, 1, 3, 'c', 'cost', 'proposed', 'slack', 'U1', 'x', 'x');
+                INSERT INTO item_people (workspace_id, author_id, status, number, item_id) VALUES (1, 'U1', 'proposed', 1, 1), (1, 'U1', 'proposed', 2, 2);
+                INSERT INTO item_counts (workspace_id, status, category, n) VALUES (1, 'proposed', 'security', 2);
+                UPDATE settle_mark SET last_item_id = 2;
+                """);
+        }
+
+        await _migrator.MigrateAsync();
+
+        await using var db = await _db.OpenAsync();
+        Assert.Equal((2L, 2L), await db.QuerySingleAsync<(long, long)>("SELECT last_item_id, people_item_id FROM settle_mark"));
+        // Item 3 listed by a pass not yet finished, then accepted: its entry follows, though the item is after both marks.
+        await db.ExecuteAsync("""
+            INSERT INTO item_people (workspace_id, author_id, status, number, item_id) VALUES (1, 'U1', 'proposed', 3, 3);
+            UPDATE items SET status = 'accepted' WHERE id IN (2, 3);
+            """);
+        Assert.Equal([(1L, "proposed"), (2L, "accepted"), (3L, "accepted")],
+            (await db.QueryAsync<(long, string)>("SELECT item_id, status FROM item_people ORDER BY item_id")).ToList());
+        // The counts still follow the settle mark only: item 2 moved, item 3 is the next pass's.
+        Assert.Equal([("accepted", 1L), ("proposed", 1L)],
+            (await db.QueryAsync<(string, long)>("SELECT status, n FROM item_counts WHERE n <> 0 ORDER BY status")).ToList());
+    }
+
     [Theory]
     [Providers]
     public async Task Migration7KeepsWhenEachItemWasLastAcceptedFromItsEvents(StorageProvider provider)
