@@ -108,12 +108,8 @@ public sealed class MigrationTests : IDisposable
         // A database as version 3 left it: items with votes, counted nowhere.
         await using (var c = await SchemaAtAsync(3))
         {
+            await OldItemsAsync(c, new("security", "proposed"), new("security", "done"), new("cost", "proposed"));
             await c.ExecuteAsync("""
-                INSERT INTO workspaces (id, platform, external_id, created_at, updated_at) VALUES (1, 'slack', 'T1', 'x', 'x');
-                INSERT INTO items (id, workspace_id, number, title, category, status, author_platform, author_id, created_at, updated_at) VALUES
-                  (1, 1, 1, 'a', 'security', 'proposed', 'slack', 'U1', 'x', 'x'),
-                  (2, 1, 2, 'b', 'security', 'done', 'slack', 'U1', 'x', 'x'),
-                  (3, 1, 3, 'c', 'cost', 'proposed', 'slack', 'U1', 'x', 'x');
                 INSERT INTO votes (item_id, voter_id, via, created_at) VALUES (1, 'U1', 'button', 'x'), (1, 'U2', 'button', 'x'), (3, 'U1', 'button', 'x');
                 """);
         }
@@ -133,11 +129,8 @@ public sealed class MigrationTests : IDisposable
         Use(provider);
         await using (var c = await SchemaAtAsync(11))
         {
+            await OldItemsAsync(c, new("security", "proposed"), new("security", "done", "U2"));
             await c.ExecuteAsync("""
-                INSERT INTO workspaces (id, platform, external_id, created_at, updated_at) VALUES (1, 'slack', 'T1', 'x', 'x');
-                INSERT INTO items (id, workspace_id, number, title, category, status, author_platform, author_id, created_at, updated_at) VALUES
-                  (1, 1, 1, 'a', 'security', 'proposed', 'slack', 'U1', 'x', 'x'),
-                  (2, 1, 2, 'b', 'security', 'done', 'slack', 'U2', 'x', 'x');
                 INSERT INTO item_counts (workspace_id, status, category, n) VALUES (1, 'proposed', 'security', 1), (1, 'done', 'security', 1);
                 """);
             if (provider == StorageProvider.Sqlite)
@@ -172,13 +165,8 @@ public sealed class MigrationTests : IDisposable
         Use(provider);
         await using (var c = await SchemaAtAsync(13))
         {
-            await c.ExecuteAsync("""
-                INSERT INTO workspaces (id, platform, external_id, created_at, updated_at) VALUES (1, 'slack', 'T1', 'x', 'x');
-                INSERT INTO items (id, workspace_id, number, title, category, status, author_platform, author_id, created_at, updated_at) VALUES
-                  (1, 1, 1, 'a', 'security', 'proposed', 'slack', 'U1', '2026-01-01', '2026-01-05'),
-                  (2, 1, 2, 'b', 'security', 'done', 'slack', 'U2', '2026-01-02', '2026-01-06'),
-                  (3, 1, 3, 'c', 'cost', 'accepted', 'slack', 'U1', '2026-01-03', '2026-01-07');
-                """);
+            await OldItemsAsync(c, new("security", "proposed", "U1", "2026-01-01", "2026-01-05"),
+                new("security", "done", "U2", "2026-01-02", "2026-01-06"), new("cost", "accepted", "U1", "2026-01-03", "2026-01-07"));
             // SQLite: items 1 and 2 settled, 3 not yet (PostgreSQL has no mark).
             if (provider == StorageProvider.Sqlite) await c.ExecuteAsync("UPDATE settle_mark SET last_item_id = 2");
         }
@@ -205,12 +193,8 @@ public sealed class MigrationTests : IDisposable
         await using (var c = await SchemaAtAsync(15))
         {
             // Items 1 and 2 settled and listed under U1, 3 after the mark (as a settle pass leaves them at 0015).
+            await OldItemsAsync(c, new("security", "proposed"), new("security", "proposed"), new("cost", "proposed"));
             await c.ExecuteAsync("""
-                INSERT INTO workspaces (id, platform, external_id, created_at, updated_at) VALUES (1, 'slack', 'T1', 'x', 'x');
-                INSERT INTO items (id, workspace_id, number, title, category, status, author_platform, author_id, created_at, updated_at) VALUES
-                  (1, 1, 1, 'a', 'security', 'proposed', 'slack', 'U1', 'x', 'x'),
-                  (2, 1, 2, 'b', 'security', 'proposed', 'slack', 'U1', 'x', 'x'),
-                  (3, 1, 3, 'c', 'cost', 'proposed', 'slack', 'U1', 'x', 'x');
                 INSERT INTO item_people (workspace_id, author_id, status, number, item_id) VALUES (1, 'U1', 'proposed', 1, 1), (1, 'U1', 'proposed', 2, 2);
                 INSERT INTO item_counts (workspace_id, status, category, n) VALUES (1, 'proposed', 'security', 2);
                 UPDATE settle_mark SET last_item_id = 2;
@@ -241,11 +225,8 @@ public sealed class MigrationTests : IDisposable
         // A database as version 4 left it: accepted items known only by their events.
         await using (var c = await SchemaAtAsync(4))
         {
+            await OldItemsAsync(c, new("security", "accepted"), new("security", "proposed"));
             await c.ExecuteAsync("""
-                INSERT INTO workspaces (id, platform, external_id, created_at, updated_at) VALUES (1, 'slack', 'T1', 'x', 'x');
-                INSERT INTO items (id, workspace_id, number, title, category, status, author_platform, author_id, created_at, updated_at) VALUES
-                  (1, 1, 1, 'a', 'security', 'accepted', 'slack', 'U1', 'x', 'x'),
-                  (2, 1, 2, 'b', 'security', 'proposed', 'slack', 'U1', 'x', 'x');
                 INSERT INTO item_events (item_id, actor_id, action, platform, created_at) VALUES
                   (1, 'U9', 'accepted', 'slack', '2026-10-01T00:00:00.000Z'), (1, 'U9', 'reopened', 'slack', '2026-10-02T00:00:00.000Z'),
                   (1, 'U9', 'accepted', 'slack', '2026-10-03T00:00:00.000Z'), (2, 'U1', 'voted', 'slack', '2026-10-04T00:00:00.000Z');
@@ -375,6 +356,19 @@ public sealed class MigrationTests : IDisposable
         await using DbConnection c = await _db.OpenAsync();
         var rows = await c.QueryAsync<(long, string, string)>("SELECT version, name, applied_at FROM schema_migrations ORDER BY version");
         return rows.Select(r => new MigrationRow(r.Item1, r.Item2, r.Item3)).ToList();
+    }
+
+    /// <summary>An item as an older schema holds it: only columns every version has (0001), in workspace 1.</summary>
+    private sealed record OldItem(string Category, string Status, string Author = "U1", string CreatedAt = "x", string UpdatedAt = "x");
+
+    /// <summary>Workspace 1 and <paramref name="items"/> in it, numbered (and with ids) from 1 in the order given.</summary>
+    private static async Task OldItemsAsync(System.Data.Common.DbConnection c, params OldItem[] items)
+    {
+        await c.ExecuteAsync("INSERT INTO workspaces (id, platform, external_id, created_at, updated_at) VALUES (1, 'slack', 'T1', 'x', 'x')");
+        await c.ExecuteAsync("""
+            INSERT INTO items (id, workspace_id, number, title, category, status, author_platform, author_id, created_at, updated_at)
+            VALUES (@Id, 1, @Id, @Title, @Category, @Status, 'slack', @Author, @CreatedAt, @UpdatedAt)
+            """, items.Select((i, n) => new { Id = n + 1L, Title = $"item {n + 1}", i.Category, i.Status, i.Author, i.CreatedAt, i.UpdatedAt }));
     }
 
     /// <summary>A database as an older SpeBot left it: the migrations up to <paramref name="version"/>, recorded as applied.</summary>
