@@ -14,7 +14,7 @@ namespace SpeBot.ReadBench;
 /// <summary>
 /// Server time of each read, measured in the process: the command through CommandRouter and its Block Kit rendering
 /// (what the slash command's ack carries), a card update as the outbox renders it, a digest build with its blocks, the
-/// capacity report, the App Home view. No HTTP, signing or network: those cost the same whatever the backlog.
+/// capacity report, a handoff summary, the App Home view. No HTTP, signing or network: those cost the same whatever the backlog.
 /// Scenarios take turns, one call each, so a slow moment of a shared machine weighs on all of them alike.
 /// </summary>
 internal sealed class ReadScenarios(IServiceProvider services, int people, int seed)
@@ -40,6 +40,16 @@ internal sealed class ReadScenarios(IServiceProvider services, int people, int s
             var top = await c.QuerySingleAsync<(long Id, long Number)>("SELECT id, number FROM items WHERE workspace_id = @Id ORDER BY votes DESC LIMIT 1", new { ws.Id });
             return (max, top.Id, top.Number);
         }, ct);
+        // A handoff over the seed's last twelve hours of work (its clock stopped when the seed ended), made once per database.
+        var handoff = await db.WriteAsync(async (c, tx) =>
+        {
+            var end = DateTimeOffset.Parse(await c.ExecuteScalarAsync<string>("SELECT MAX(created_at) FROM item_events", transaction: tx) ?? Iso.Of(clock.GetUtcNow()),
+                CultureInfo.InvariantCulture);
+            await SpeBot.Core.Oncall.HandoffStore.InsertAsync(c, tx, ws.Id, "CSPE", "readbench:last-12h", "U000001", "U000002", end.AddHours(-12), end, null, ct);
+            return await c.ExecuteScalarAsync<long>("SELECT id FROM handoffs WHERE ref_key = 'readbench:last-12h'", transaction: tx);
+        }, ct);
+        var handoffs = services.GetRequiredService<SpeBot.Core.Oncall.HandoffBuilder>();
+        var slackHandoff = services.GetRequiredService<SlackHandoff>();
         var rng = new Random(seed);
         // Drawn up front so every run asks for the same things.
         var persons = Enumerable.Range(0, 4096).Select(_ => $"U{rng.Next(people):D6}").ToArray();
@@ -76,6 +86,11 @@ internal sealed class ReadScenarios(IServiceProvider services, int people, int s
                 var model = await digest.BuildAsync(ws.Id, now.AddDays(-7), now, ct);
                 _ = slackDigest.Main(model, "en", TimeZoneInfo.Utc);
                 _ = slackDigest.Details(model, "en");
+            }),
+            new("handoff summary (12-hour shift)", async i =>
+            {
+                var model = await handoffs.BuildAsync(handoff, ct);
+                _ = slackHandoff.Summary(model!, "en", TimeZoneInfo.Utc);
             }),
             new("capacity", i => Command("capacity", Person(i))),
             new("App Home", async i =>

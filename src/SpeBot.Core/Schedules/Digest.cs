@@ -33,11 +33,18 @@ public sealed class DigestBuilder(Database db, ItemQueries queries, CapacityStor
     /// <summary>Items listed per long section; more than any renderer shows (Slack 10 lines, Teams 10 at most).</summary>
     public const int MaxListed = 20;
 
-    private const string OpenIn = "('proposed', 'accepted', 'in_progress')";
+    internal const string OpenIn = "('proposed', 'accepted', 'in_progress')";
 
     // A claim is stale when its last progress (or the claim itself) is older than the cutoff: COALESCE(progress_at,
     // claimed_at) spelled out, so the count is answered from ix_items_progress (in-progress items only) alone.
-    private const string StaleTerm = "(progress_at < @staleBefore OR (progress_at IS NULL AND claimed_at < @staleBefore))";
+    internal const string StaleTerm = "(progress_at < @staleBefore OR (progress_at IS NULL AND claimed_at < @staleBefore))";
+
+    // Claims without progress since the cutoff, by number, read only as far as the list.
+    internal const string StaleSql = $"""
+        {ItemStore.Select} WHERE i.workspace_id = @workspaceId AND i.status = 'in_progress' AND i.claimed_by IS NOT NULL
+          AND {StaleTerm}
+        ORDER BY i.number LIMIT @limit
+        """;
 
     // The window's new items: the ids come from item_created (migration 0014); no filter on i itself, which would let the
     // planner walk the workspace's items by number looking for them.
@@ -85,11 +92,7 @@ public sealed class DigestBuilder(Database db, ItemQueries queries, CapacityStor
             // done_at picks the window's rows (only done items have it); the status is checked on those rows.
             var done = await Items($"{ItemStore.Select} WHERE i.workspace_id = @workspaceId AND i.done_at >= @from AND i.done_at < @to AND i.status = 'done' ORDER BY i.number LIMIT @limit");
             var triage = await Items($"{ItemStore.Select} WHERE i.workspace_id = @workspaceId AND i.status = 'proposed' ORDER BY i.number LIMIT @limit");
-            var stale = await Items($"""
-                {ItemStore.Select} WHERE i.workspace_id = @workspaceId AND i.status = 'in_progress' AND i.claimed_by IS NOT NULL
-                  AND {StaleTerm.Replace("progress_at", "i.progress_at", StringComparison.Ordinal).Replace("claimed_at", "i.claimed_at", StringComparison.Ordinal)}
-                ORDER BY i.number LIMIT @limit
-                """);
+            var stale = await Items(StaleSql);
             var stuck = await Items(StuckSql);
             return (counts, created, done, triage, stale, stuck);
         }, ct);

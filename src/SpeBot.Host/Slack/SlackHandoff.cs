@@ -48,14 +48,17 @@ public sealed class SlackHandoff(SlackWebApi api, SlackRenderer renderer, Handof
         var window = T("handoff.window", new() { ["from"] = Time(h.ShiftFrom), ["to"] = $"{Time(h.ShiftTo)} ({zone.Id})" });
         var summary = m.Quiet ? T("handoff.quiet") : T("handoff.tldr", new()
         {
-            ["notes"] = m.Notes.Count, ["toil"] = m.Toil.Count, ["questions"] = m.Questions.Count, ["touched"] = m.Touched.Count, ["due"] = m.DueOrStale.Count,
+            ["notes"] = m.Notes.Count, ["toil"] = m.Toil.Count, ["questions"] = m.Questions.Count, ["touched"] = m.TouchedCount, ["due"] = m.DueCount,
         });
         var blocks = new List<JsonObject> { BlockKit.Section($"{title}\n{summary}"), BlockKit.Context(window) };
         string Note(ShiftNote n) => T("handoff.note", new() { ["user"] = new UserRef(n.AuthorId), ["text"] = n.Text });
         string Item(ItemView v) => T("handoff.item", new() { ["ref"] = v.Item.Ref, ["title"] = v.Item.Title, ["status"] = new KeyRef($"status.{v.Item.State.Wire()}") });
-        void Part(string heading, IEnumerable<string> lines)
+        // A long list ends with how many more there are, since the TL;DR counts them all.
+        void Part(string heading, IEnumerable<string> lines, int total = 0)
         {
-            var list = lines.Take(MaxLines).Select(l => "• " + l).ToList();
+            var list = lines.Take(MaxLines).ToList();
+            if (list.Count > 0 && total > list.Count) list.Add(T("handoff.more", new() { ["count"] = total - list.Count }));
+            list = list.Select(l => "• " + l).ToList();
             if (list.Count > 0) blocks.Add(BlockKit.Section(T(heading) + "\n" + string.Join("\n", list)));
         }
 
@@ -66,8 +69,8 @@ public sealed class SlackHandoff(SlackWebApi api, SlackRenderer renderer, Handof
             foreach (var n in m.Toil.Take(MaxLines))
                 blocks.Add(BlockKit.Section("• " + Note(n), BlockKit.Button(T("handoff.propose"), ProposeAction, n.Id.ToString(CultureInfo.InvariantCulture))));
         }
-        Part("handoff.touched", m.Touched.Select(Item));
-        Part("handoff.due", m.DueOrStale.Select(Item));
+        Part("handoff.touched", m.Touched.Select(Item), m.TouchedCount);
+        Part("handoff.due", m.DueOrStale.Select(Item), m.DueCount);
         Part("handoff.questions", m.Questions.Select(Note));
         return (BlockKit.Truncate($"{title}\n{summary}", BlockKit.MaxFallbackText), BlockKit.Limit(blocks, BlockKit.MaxBlocks));
     }

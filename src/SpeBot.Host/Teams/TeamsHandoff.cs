@@ -83,25 +83,27 @@ public sealed class TeamsHandoff(BotConnectorClient connector, TeamsRenderer ren
             AdaptiveCards.Text(title, "Bolder", "Medium"),
             AdaptiveCards.Text(m.Quiet ? T("handoff.quiet") : T("handoff.tldr", new()
             {
-                ["notes"] = m.Notes.Count, ["toil"] = m.Toil.Count, ["questions"] = m.Questions.Count, ["touched"] = m.Touched.Count, ["due"] = m.DueOrStale.Count,
+                ["notes"] = m.Notes.Count, ["toil"] = m.Toil.Count, ["questions"] = m.Questions.Count, ["touched"] = m.TouchedCount, ["due"] = m.DueCount,
             })),
             AdaptiveCards.Text(T("handoff.window", new() { ["from"] = Time(h.ShiftFrom), ["to"] = $"{Time(h.ShiftTo)} ({zone.Id})" }), subtle: true),
         };
         string Note(ShiftNote n) => T("handoff.note", new() { ["user"] = new UserRef(n.AuthorId), ["text"] = n.Text });
         string Item(ItemView v) => T("handoff.item", new() { ["ref"] = v.Item.Ref, ["title"] = v.Item.Title, ["status"] = new KeyRef($"status.{v.Item.State.Wire()}") });
-        // Empty parts are left out, as on Slack: a short shift gives a short card.
-        void Part(string heading, IEnumerable<string> lines)
+        // Empty parts are left out, as on Slack: a short shift gives a short card. A long list ends with how many more
+        // there are (as the digest's), since the TL;DR counts them all.
+        void Part(string heading, IEnumerable<string> lines, int total = 0)
         {
-            var list = lines.Take(MaxLines).Select(l => "- " + l).ToList();
+            var list = lines.Take(MaxLines).ToList();
             if (list.Count == 0) return;
+            if (total > list.Count) list.Add(T("handoff.more", new() { ["count"] = total - list.Count }));
             body.Add(AdaptiveCards.Text(T(heading), "Bolder"));
-            body.Add(AdaptiveCards.Text(string.Join("\n", list)));
+            body.Add(AdaptiveCards.Text(string.Join("\n", list.Select(l => "- " + l))));
         }
 
         Part("teams.handoff.notes", m.Notes.Where(n => !n.IsToil && !n.IsQuestion).Select(Note));
         Part("teams.handoff.toil", m.Toil.Select(Note));
-        Part("teams.handoff.touched", m.Touched.Select(Item));
-        Part("teams.handoff.due", m.DueOrStale.Select(Item));
+        Part("teams.handoff.touched", m.Touched.Select(Item), m.TouchedCount);
+        Part("teams.handoff.due", m.DueOrStale.Select(Item), m.DueCount);
         Part("teams.handoff.questions", m.Questions.Select(Note));
         return AdaptiveCards.Card(body, mentions: style.Entities());
     }

@@ -63,6 +63,22 @@ public sealed class HandoffTests : SlackHost
     }
 
     [Fact]
+    public async Task ALongListShowsItsFirstLinesAndHowManyMoreWhileTheTldrCountsThemAll()
+    {
+        await CommandAsync("oncall <@U111>");
+        await CommandAsync("note Busy shift");
+        for (var n = 1; n <= 12; n++) await ProposeAsync($"Shift item {n}");
+
+        await CommandAsync("handoff <@U222>", channel: "C300");
+        await SpeBotFactory.WaitUntilAsync(() => Slack.CallsTo("chat.postMessage").Any(c => c.Text.Contains("On-call handoff", StringComparison.Ordinal)), what: "summary");
+
+        var summary = Slack.CallsTo("chat.postMessage").Single(c => c.Text.Contains("On-call handoff", StringComparison.Ordinal));
+        Assert.Contains("12 items touched", summary.Text);
+        Assert.Contains("SPE-10 Shift item 10 (Proposed)\\n• …and 2 more\"", summary.Text);
+        Assert.DoesNotContain("SPE-11 ", summary.Text);
+    }
+
+    [Fact]
     public async Task OncallWithoutAPersonSaysWhoIsOnCall()
     {
         Assert.Contains("Nobody is on call yet", TextOf(await CommandAsync("oncall")));

@@ -32,4 +32,20 @@ public sealed class HandoffTests : TeamsHost
         Assert.Equal(KenAad, card["msteams"]!["entities"]![0]!["mentioned"]!["id"]!.GetValue<string>());
         await SpeBotFactory.WaitUntilAsync(() => Query<long>("SELECT COUNT(*) FROM posted_messages WHERE kind = 'handoff'").Single() == 1, what: "recorded");
     }
+
+    [Fact]
+    public async Task ALongListShowsItsFirstLinesAndHowManyMoreWhileTheTldrCountsThemAll()
+    {
+        await CommandAsync("oncall <at>Ken</at>", "1700000000001", mentionKen: true);
+        await CommandAsync("note Busy shift", "1700000000002");
+        for (var n = 1; n <= 12; n++) await ProposeAsync($"Shift item {n}", $"17000000001{n:D2}");
+        await CommandAsync("handoff <at>Ken</at>", "1700000000004", mentionKen: true);
+        await SpeBotFactory.WaitUntilAsync(() => Bot.Calls.Any(c => c.Path == "/v3/conversations" && c.Text.Contains("On-call handoff", StringComparison.Ordinal)), what: "summary");
+
+        var post = Bot.Calls.Single(c => c.Path == "/v3/conversations" && c.Text.Contains("On-call handoff", StringComparison.Ordinal));
+        var text = string.Join("\n", post.Body["activity"]!["attachments"]![0]!["content"]!["body"]!.AsArray().Select(b => b!["text"]!.GetValue<string>()));
+        Assert.Contains("12 items touched", text);
+        Assert.Contains("- SPE-10 Shift item 10 (Proposed)\n- …and 2 more", text);
+        Assert.DoesNotContain("SPE-11 ", text);
+    }
 }
