@@ -125,9 +125,23 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
         (status, category) => $"SELECT i.number, i.id FROM items i WHERE i.workspace_id = @workspaceId AND i.source_author_id = @userId AND i.status {status}{category}",
     ];
 
-    internal const string StaleOpenSql = $"""
+    // What top scores from the counts instead of settled_scores (SQLite): the items votes listed since the last settle
+    // pass (0015), at their old base_score there, and the new items after the settle mark (0018), not there yet. An item
+    // may be in both. CROSS JOIN and "+ 0" / "|| ''" keep each list first: filtered by workspace, the planner walked the
+    // workspace's open items and looked each up in the list.
+    internal const string WaitingOpenSql = $"""
         SELECT i.* FROM stale_scores s CROSS JOIN items i
         WHERE i.id = s.item_id AND i.workspace_id = @workspaceId AND i.status IN {OpenIn}
+        UNION ALL
+        SELECT i.* FROM items i
+        WHERE i.id > (SELECT last_item_id FROM settle_mark) AND i.workspace_id + 0 = @workspaceId AND i.status || '' IN {OpenIn}
+        """;
+
+    // The settled open items by base_score, highest first, ties to the lower number: SQLite's settle pass keeps them in
+    // settled_scores in that order (0018), PostgreSQL reads them from ix_items_open_score under a view of that name.
+    internal const string ByScoreSql = """
+        SELECT i.* FROM settled_scores s CROSS JOIN items i WHERE s.workspace_id = @workspaceId AND i.id = s.item_id
+        ORDER BY s.base_score DESC, s.number
         """;
 
     /// <summary>
@@ -154,17 +168,13 @@ public sealed class ItemQueries(Database db, TimeProvider clock, IOptions<SpeBot
             if (best.Count > n) best.RemoveAt(n);
         }
         await using var c = await db.OpenAsync(ct);
-        // Items voted on since the last settle pass (SQLite, migration 0015) sit in the index at their old base_score: each
-        // is scored from its count here and skipped in the walk, whose bound then holds for every item it reads. A pass
-        // runs about once a second, so these are the items voted on in the last second or so. CROSS JOIN keeps the list
-        // first: filtered by workspace, the planner walked the workspace's open items and looked each up in the list.
-        var stale = (await c.QueryAsync<Item>(new CommandDefinition(StaleOpenSql, new { workspaceId }, cancellationToken: ct))).ToList();
-        foreach (var item in stale) Consider(item);
-        var skip = stale.Select(i => i.Id).ToHashSet();
-        var rows = c.QueryUnbufferedAsync<Item>($"""
-            SELECT i.* FROM items i WHERE i.workspace_id = @workspaceId AND i.status IN {OpenIn}
-            ORDER BY i.base_score DESC, i.number
-            """, new { workspaceId });
+        // Items voted on or proposed since the last settle pass (SQLite) are scored from their counts here and skipped in
+        // the walk, whose bound then holds for every item it reads: a voted one sits in settled_scores at its old base_score,
+        // a new one is not there yet. A pass runs about once a second, so these are the last second's or so.
+        var skip = new HashSet<long>();
+        foreach (var item in await c.QueryAsync<Item>(new CommandDefinition(WaitingOpenSql, new { workspaceId }, cancellationToken: ct)))
+            if (skip.Add(item.Id)) Consider(item);
+        var rows = c.QueryUnbufferedAsync<Item>(ByScoreSql, new { workspaceId });
         await foreach (var item in rows.WithCancellation(ct))
         {
             if (skip.Contains(item.Id)) continue;

@@ -5,8 +5,9 @@ using SpeBot.Core.Storage;
 namespace SpeBot.Core.Items;
 
 /// <summary>
-/// Brings item_counts, settled_created and settled_open up to date with new items in bulk (SQLite, migrations 0012 and
-/// 0014), base_score with the votes cast since the last pass (0015), and item_people with its own mark (0016). A
+/// Brings item_counts, settled_created, settled_open and settled_scores up to date with new items in bulk (SQLite,
+/// migrations 0012, 0014 and 0018), base_score with the votes cast since the last pass (0015), and item_people with its
+/// own mark (0016). A
 /// proposal on SQLite writes only its row; a pass here then counts the items after settle_mark per (status, category),
 /// adds them to the time-ordered tables, each page once for the whole pass rather than once per proposal, and moves the
 /// mark past them. Once it has caught up, the items after people_item_id are listed under their authors in author
@@ -37,10 +38,10 @@ public sealed class ItemSettling(Database db, IOptions<SpeBotOptions>? options =
     public const int PeopleMax = 32_000, PeopleWrite = 4_000;
 
     /// <summary>
-    /// Tables only SQLite keeps (migration 0014): PostgreSQL reads the same rows from items through its indexes, under views
+    /// Tables only SQLite keeps (migrations 0014, 0018): PostgreSQL reads the same rows from items through its indexes, under views
     /// of these names, so a copy to PostgreSQL leaves them behind.
     /// </summary>
-    public static readonly IReadOnlyList<string> SqliteOnlyTables = ["settled_created", "settled_open"];
+    public static readonly IReadOnlyList<string> SqliteOnlyTables = ["settled_created", "settled_open", "settled_scores"];
 
     /// <summary>
     /// Settles up to <see cref="MaxBatch"/> items after the mark, oldest first, and rewrites base_score of the items
@@ -80,6 +81,12 @@ public sealed class ItemSettling(Database db, IOptions<SpeBotOptions>? options =
             INSERT INTO settled_open (workspace_id, updated_at, item_id)
             SELECT workspace_id, updated_at, id FROM items WHERE id > @from AND id <= @to AND status IN ('proposed', 'accepted', 'in_progress')
             ORDER BY 1, 2, 3
+            """, ct, args);
+        // After the rescore above, so each enters with its base_score from its count now (0018).
+        await c.RunAsync(tx, """
+            INSERT INTO settled_scores (workspace_id, base_score, number, item_id)
+            SELECT workspace_id, base_score, number, id FROM items WHERE id > @from AND id <= @to AND status IN ('proposed', 'accepted', 'in_progress')
+            ORDER BY 1, 2 DESC, 3
             """, ct, args);
         await c.RunAsync(tx, "UPDATE settle_mark SET last_item_id = @to", ct, ("@to", to));
         return (int)(to - from);

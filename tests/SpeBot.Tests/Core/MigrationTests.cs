@@ -217,6 +217,28 @@ public sealed class MigrationTests : IDisposable
             (await db.QueryAsync<(string, long)>("SELECT status, n FROM item_counts WHERE n <> 0 ORDER BY status")).ToList());
     }
 
+    [Fact]
+    public async Task Migration18ListsTheSettledOpenItemsByScoreAndTheirEntriesFollowThem()
+    {
+        Use(StorageProvider.Sqlite);
+        await using (var c = await SchemaAtAsync(17))
+        {
+            // Items 1–3 settled (2 closed), 4 after the mark; scores as ScoreIndex left them.
+            await OldItemsAsync(c, new("security", "proposed"), new("security", "done"), new("cost", "accepted"), new("cost", "proposed"));
+            await c.ExecuteAsync("UPDATE items SET base_score = id * 1.5; UPDATE settle_mark SET last_item_id = 3, people_item_id = 3;");
+        }
+
+        await _migrator.MigrateAsync();
+
+        await using var db = await _db.OpenAsync();
+        const string Entries = "SELECT item_id, base_score FROM settled_scores ORDER BY base_score DESC, number";
+        Assert.Equal([(3L, 4.5), (1L, 1.5)], (await db.QueryAsync<(long, double)>(Entries)).ToList());
+        // A settled item's entry follows its score and status; the item after the mark waits for the pass.
+        await db.ExecuteAsync("UPDATE items SET base_score = 9 WHERE id = 1; UPDATE items SET status = 'declined' WHERE id = 3; UPDATE items SET base_score = 8 WHERE id = 4;");
+        Assert.Equal([(1L, 9.0)], (await db.QueryAsync<(long, double)>(Entries)).ToList());
+        Assert.DoesNotContain("ix_items_open_score", await db.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'index'"));
+    }
+
     [Theory]
     [Providers]
     public async Task Migration7KeepsWhenEachItemWasLastAcceptedFromItsEvents(StorageProvider provider)

@@ -110,10 +110,12 @@ public sealed class PostgresStorageTests
             return (tables, columns.Order().ToList(), indexes.Order().ToList(), keys.Order().ToList());
         });
 
-        // The one deliberate difference (migration 0014): what two item indexes hold on PostgreSQL, SQLite keeps in two
-        // tables its settle pass fills, so its proposals do not enter them; PostgreSQL has views of the same names.
-        string[] postgresIndexes = ["ix_items_created on items (workspace_id, created_at)", "ix_items_open_updated on items (workspace_id, updated_at) partial"];
-        string[] sqliteKeys = ["settled_created primary key (workspace_id, created_at, item_id)", "settled_open primary key (workspace_id, updated_at, item_id)"];
+        // The one deliberate difference (migrations 0014, 0018): what three item indexes hold on PostgreSQL, SQLite keeps in
+        // three tables its settle pass fills, so its proposals do not enter them; PostgreSQL has views of the same names.
+        string[] postgresIndexes = ["ix_items_created on items (workspace_id, created_at)", "ix_items_open_updated on items (workspace_id, updated_at) partial",
+                                    "ix_items_open_score on items (workspace_id, base_score, number) partial"];
+        string[] sqliteKeys = ["settled_created primary key (workspace_id, created_at, item_id)", "settled_open primary key (workspace_id, updated_at, item_id)",
+                               "settled_scores primary key (workspace_id, base_score, number)"];
         Assert.Subset(pg.Item3.ToHashSet(), postgresIndexes.ToHashSet());
         Assert.Subset(lite.Item4.ToHashSet(), sqliteKeys.ToHashSet());
         Assert.Equal(lite.Item1, pg.Item1);

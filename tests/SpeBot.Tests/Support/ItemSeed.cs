@@ -79,10 +79,15 @@ public sealed class ItemSeed(TestDatabase t)
 
     /// <summary>
     /// What the digest and the dashboard read by time (migration 0014) holds every item by creation and every open item
-    /// by its last change, as the items say.
+    /// by its last change, and what top reads by score (0018) every settled open item by its base_score, as the items say.
     /// </summary>
     private static async Task AssertTimesAsync(System.Data.Common.DbConnection c)
     {
+        // settled_scores (migration 0018): every open item up to the settle mark (every one on PostgreSQL) at its base_score.
+        const string Scores = "SELECT workspace_id, base_score, number, {0} FROM {1} ORDER BY 1, 2 DESC, 3";
+        Assert.Equal((await c.QueryAsync<(long, double, long, long)>(string.Format(Scores, "id",
+                "items WHERE status IN ('proposed', 'accepted', 'in_progress') AND id <= COALESCE((SELECT last_item_id FROM settle_mark), id)"))).ToList(),
+            (await c.QueryAsync<(long, double, long, long)>(string.Format(Scores, "item_id", "settled_scores"))).ToList());
         const string Times = "SELECT workspace_id, {0}, {1} FROM {2} {3} ORDER BY 1, 2, 3";
         async Task<List<(long, string, long)>> Rows(string sql) => (await c.QueryAsync<(long, string, long)>(sql)).ToList();
         Assert.Equal(await Rows(string.Format(Times, "created_at", "id", "items", "")),

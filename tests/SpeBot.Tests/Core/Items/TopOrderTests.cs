@@ -61,10 +61,20 @@ public sealed class TopOrderTests
         var actor = new Actor(Platform.Slack, ws.Id, "UMAINT", "C1");
         foreach (var item in items.Where((_, i) => i % 7 == 3)) await seed.Lifecycle.DeclineAsync(actor, item.Number, "no", default);
         foreach (var item in items.Where((_, i) => i % 11 == 5)) await seed.Lifecycle.ClaimAsync(actor, item.Number, default);
+        // Items proposed since the last pass, a third of them voted on already: on SQLite not in settled_scores yet
+        // (migration 0018), so top scores them from their counts.
+        for (var i = 0; i < 30; i++)
+        {
+            var item = await seed.ItemAsync(ws.Id, $"New {i}", rng.NextDouble() < 0.3 ? null : rng.Next(1, 6), rng.NextDouble() < 0.3 ? null : rng.Next(1, 6));
+            for (var v = 0; v < (i % 3 == 0 ? rng.Next(1, 30) : 0); v++) await t.Votes.ToggleAsync(Platform.Slack, item.Id, $"U{v:D3}", "C1", default);
+        }
 
         var expected = await ExpectedAsync(t, ws.Id, weights, now);
         if (provider == StorageProvider.Sqlite)
+        {
             Assert.True(await t.Db.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM stale_scores")) > 50, "the odd items wait for the pass");
+            Assert.Equal(30L, await t.Db.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM items WHERE id > (SELECT last_item_id FROM settle_mark)")));
+        }
         foreach (var settled in new[] { false, true })
         {
             if (settled) await settling.SettleAllAsync();
@@ -75,6 +85,36 @@ public sealed class TopOrderTests
             }
         }
         await seed.AssertConsistentAsync();
+    }
+
+    /// <summary>
+    /// SQLite (migration 0018): a proposal writes no score entry, which cost the single writer about 5 µs a proposal; the
+    /// settle pass adds the new items to settled_scores together, and its trigger follows a settled item's status and
+    /// base_score. Top ranks an item the same before and after.
+    /// </summary>
+    [Fact]
+    public async Task ANewItemGetsItsScoreEntryAtTheSettlePassAndTheEntryFollowsTheItem()
+    {
+        using var t = new TestDatabase();
+        var seed = new ItemSeed(t);
+        var ws = await seed.WorkspaceAsync();
+        var settled = await seed.ItemAsync(ws.Id, "settled", impact: 4, effort: 2);
+        var closed = await seed.ItemAsync(ws.Id, "closed", impact: 5, effort: 1);
+        await new ItemSettling(t.Db, t.Options).SettleAllAsync();
+        var fresh = await seed.ItemAsync(ws.Id, "fresh", impact: 5, effort: 1);
+        Task<List<(long, double, long)>> EntriesAsync() => t.Db.ReadAsync(async c => (await c.QueryAsync<(long, double, long)>(
+            "SELECT item_id, base_score, number FROM settled_scores WHERE workspace_id = @Id ORDER BY base_score DESC, number", new { ws.Id })).ToList());
+        var w = new ScoreWeights();
+
+        Assert.Equal([(closed.Id, Scoring.Base(0, 5, 1, w), 2L), (settled.Id, Scoring.Base(0, 4, 2, w), 1L)], await EntriesAsync());
+        Assert.Equal(["closed", "fresh", "settled"], (await t.Queries.TopAsync(ws.Id, 5)).Select(v => v.Item.Title));
+
+        await seed.Lifecycle.DeclineAsync(new Actor(Platform.Slack, ws.Id, "UMAINT", "C1"), closed.Number, "no", default);
+        await t.Votes.ToggleAsync(Platform.Slack, settled.Id, "U1", "C1", default);
+        await new ItemSettling(t.Db, t.Options).SettleAllAsync();
+
+        Assert.Equal([(fresh.Id, Scoring.Base(0, 5, 1, w), 3L), (settled.Id, Scoring.Base(1, 4, 2, w), 1L)], await EntriesAsync());
+        Assert.Equal(["fresh", "settled"], (await t.Queries.TopAsync(ws.Id, 5)).Select(v => v.Item.Title));
     }
 
     [PostgresFact]

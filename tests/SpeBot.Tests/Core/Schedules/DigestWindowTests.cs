@@ -109,10 +109,14 @@ public sealed class DigestWindowTests
     [InlineData("created")]
     [InlineData("stuck")]
     [InlineData("stale")]
+    [InlineData("top")]
     public async Task TheDigestsListsAndTopsWaitingItemsStartFromTheirOwnListsNotTheWorkspace(string query)
     {
         using var t = new TestDatabase();
-        var sql = query switch { "created" => DigestBuilder.CreatedSql, "stuck" => DigestBuilder.StuckSql, _ => ItemQueries.StaleOpenSql };
+        var sql = query switch
+        {
+            "created" => DigestBuilder.CreatedSql, "stuck" => DigestBuilder.StuckSql, "stale" => ItemQueries.WaitingOpenSql, _ => ItemQueries.ByScoreSql,
+        };
 
         var plan = (await t.Db.ReadAsync(c => c.QueryAsync<(long Id, long Parent, long NotUsed, string Detail)>(
             "EXPLAIN QUERY PLAN " + sql, new { workspaceId = 1, from = "a", to = "b", stuckBefore = "c", limit = 20 }))).Select(r => r.Detail).ToList();
@@ -120,6 +124,8 @@ public sealed class DigestWindowTests
         Assert.Contains(plan, d => d.StartsWith("SEARCH i USING INTEGER PRIMARY KEY (rowid=?)", StringComparison.Ordinal));
         Assert.DoesNotContain(plan, d => d.StartsWith("SEARCH i USING INDEX", StringComparison.Ordinal) || d == "SCAN i"
                                          || d.StartsWith("SCAN i USING", StringComparison.Ordinal));
+        // Top walks settled_scores in its key order (0018) and stops early: a sort would read every open item first.
+        if (query == "top") Assert.Equal(["SEARCH s USING PRIMARY KEY (workspace_id=?)", "SEARCH i USING INTEGER PRIMARY KEY (rowid=?)"], plan);
     }
 
     [Fact]
