@@ -146,11 +146,12 @@ static void Seed(string path, int items, int votes)
     }
     Exec("INSERT INTO capacity_pledges (workspace_id, team, hours_per_week, pledged_by, valid_from, created_at) SELECT 1, value, 20, 'U00001', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z' FROM json_each('[\"sre\",\"data\",\"web\",\"platform\",\"mobile\"]')");
     // Items inserted here, not through ItemStore, are settled in one go, as ItemSettling settles proposals (migrations 0012,
-    // 0014 and 0016): counted, listed under their authors, in the time tables, and both marks past them.
+    // 0014, 0016 and 0018): counted, listed under their authors, in the time and score tables, and both marks past them.
     Exec("INSERT INTO item_counts (workspace_id, status, category, n) SELECT workspace_id, status, category, COUNT(*) FROM items GROUP BY 1, 2, 3 ON CONFLICT (workspace_id, status, category) DO UPDATE SET n = excluded.n");
     Exec("INSERT INTO item_people (workspace_id, author_id, status, number, item_id) SELECT workspace_id, author_id, status, number, id FROM items");
     Exec("INSERT INTO settled_created (workspace_id, created_at, item_id) SELECT workspace_id, created_at, id FROM items ORDER BY 1, 2, 3");
     Exec("INSERT INTO settled_open (workspace_id, updated_at, item_id) SELECT workspace_id, updated_at, id FROM items WHERE status IN ('proposed', 'accepted', 'in_progress') ORDER BY 1, 2, 3");
+    Exec("INSERT INTO settled_scores (workspace_id, base_score, number, item_id) SELECT workspace_id, base_score, number, id FROM items WHERE status IN ('proposed', 'accepted', 'in_progress') ORDER BY 1, 2 DESC, 3");
     Exec("UPDATE settle_mark SET last_item_id = (SELECT MAX(id) FROM items), people_item_id = (SELECT MAX(id) FROM items)");
     tx.Commit();
     using (var analyze = c.CreateCommand())
