@@ -96,6 +96,13 @@ public sealed class ItemSeed(TestDatabase t)
             await Rows(string.Format(Times, "updated_at", "item_id", "item_open_touched", "")));
     }
 
+    /// <summary>A read's items are the expected numbers in the expected order; the message shows both lists.</summary>
+    public static void AssertNumbers(IEnumerable<long> expected, IEnumerable<ItemView> actual, string what)
+    {
+        var (want, got) = (expected.ToList(), actual.Select(v => v.Item.Number).ToList());
+        Assert.True(want.SequenceEqual(got), $"{what}: {string.Join(",", got)}, expected {string.Join(",", want)}");
+    }
+
     /// <summary>The README's score without age, written out here rather than taken from Scoring.</summary>
     public static double Documented(long votes, int? impact, int? effort, ScoreWeights w) =>
         Math.Pow(1 + votes, w.Votes) * Math.Pow((impact ?? 3) / 3.0, w.Impact) / Math.Pow((effort ?? 3) / 3.0, w.Effort);

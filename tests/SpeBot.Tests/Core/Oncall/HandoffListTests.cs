@@ -52,10 +52,8 @@ public sealed class HandoffListTests
         var model = (await new HandoffBuilder(t.Db, new ShiftStore(t.Db, t.Clock), t.Queries, t.Clock, Options.Create(new ScheduleOptions()))
             .BuildAsync(handoffId))!;
         var expected = await ExpectedAsync(t, model.Handoff);
-        Assert.True(expected.Touched.SequenceEqual(model.Touched.Select(v => v.Item.Number)),
-            $"{when}: touched {string.Join(",", model.Touched.Select(v => v.Item.Number))}, expected {string.Join(",", expected.Touched)}");
-        Assert.True(expected.Due.SequenceEqual(model.DueOrStale.Select(v => v.Item.Number)),
-            $"{when}: due {string.Join(",", model.DueOrStale.Select(v => v.Item.Number))}, expected {string.Join(",", expected.Due)}");
+        ItemSeed.AssertNumbers(expected.Touched, model.Touched, $"{when}: touched");
+        ItemSeed.AssertNumbers(expected.Due, model.DueOrStale, $"{when}: due");
         Assert.Equal((expected.TouchedTotal, expected.DueTotal), (model.TouchedCount, model.DueCount));
     }
 

@@ -42,8 +42,8 @@ public sealed class DigestWindowTests
         var to = t.Clock.GetUtcNow().AddSeconds(1);
         var digest = await Builder(t).BuildAsync(ws, from, to);
         var expected = await ExpectedAsync(t, ws, from, to);
-        Assert.True(expected.New.SequenceEqual(digest.New.Select(v => v.Item.Number)), $"{when}: new {string.Join(",", digest.New.Select(v => v.Item.Number))}, expected {string.Join(",", expected.New)}");
-        Assert.True(expected.Stuck.SequenceEqual(digest.Stuck.Select(v => v.Item.Number)), $"{when}: stuck {string.Join(",", digest.Stuck.Select(v => v.Item.Number))}, expected {string.Join(",", expected.Stuck)}");
+        ItemSeed.AssertNumbers(expected.New, digest.New, $"{when}: new");
+        ItemSeed.AssertNumbers(expected.Stuck, digest.Stuck, $"{when}: stuck");
         Assert.Equal((expected.NewTotal, expected.StuckTotal), (digest.NewCount, digest.StuckCount));
     }
 
