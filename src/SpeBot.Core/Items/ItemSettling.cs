@@ -94,14 +94,12 @@ public sealed class ItemSettling(Database db, IOptions<SpeBotOptions>? options =
 
     /// <summary>
     /// Lists up to <see cref="PeopleMax"/> items after the people mark in item_people and moves the mark past them;
-    /// returns how many. The span's items and their authors are read first (on a read connection) and cut, by author,
-    /// into ranges of about <see cref="PeopleWrite"/> items; each range is one write of its own items' entries in key order,
-    /// so the writer is held for a range at a time and each author's pages are written once. A write reads its items by id:
-    /// one that picked its authors out of the whole span read every item of the span again, which made the pass cost the
-    /// writer about twice as much. Until the last write moves the mark, the items of a range listed before it are found
-    /// both in item_people and after the mark; every person reader unites its sources, so each is read once. A pass cut
-    /// short (a stop, a failure) is redone by the next, which leaves an entry listed already as it is
-    /// (tr_items_people_status has kept its status).
+    /// returns how many. Their authors are read first and cut into ranges of about <see cref="PeopleWrite"/> items, and
+    /// each range is one write of the entries in key order, so the writer is held for a range at a time and each author's
+    /// pages are written once. Until the last write moves the mark, the items of a range listed before it are found both
+    /// in item_people and after the mark; every person reader unites its sources, so each is read once. A pass cut short
+    /// (a stop, a failure) is redone by the next, which leaves an entry listed already as it is (tr_items_people_status
+    /// has kept its status).
     /// </summary>
     public async Task<int> ListUnderAuthorsAsync(CancellationToken ct = default)
     {
@@ -110,34 +108,41 @@ public sealed class ItemSettling(Database db, IOptions<SpeBotOptions>? options =
             "SELECT people_item_id, MIN(people_item_id + @max, (SELECT COALESCE(MAX(id), 0) FROM items)) FROM settle_mark",
             new { max = PeopleMax }, cancellationToken: ct)), ct);
         if (to <= from) return 0;
-        var items = (await db.ReadAsync(c => c.QueryAsync<(long Id, long Workspace, string Author)>(new CommandDefinition(
-            "SELECT id, workspace_id, author_id FROM items WHERE id > @from AND id <= @to", new { from, to }, cancellationToken: ct)), ct))
-            .OrderBy(i => i.Workspace).ThenBy(i => i.Author, StringComparer.Ordinal).ToList();
-        if (items.Count == 0) // ids are dense, so only a hand-edited database gets here; the mark moves all the same
-            await db.WriteAsync((c, tx) => c.RunAsync(tx, "UPDATE settle_mark SET people_item_id = @to WHERE people_item_id = @from", ct, ("@from", from), ("@to", to)), ct);
-        // Each range ends after an author, so an author's entries are written by one write.
-        var start = 0;
-        for (var k = 0; k < items.Count; k++)
+        var authors = await db.ReadAsync(c => c.QueryAsync<(long Workspace, string Author, long Items)>(new CommandDefinition("""
+            SELECT workspace_id, author_id, COUNT(*) FROM items WHERE id > @from AND id <= @to
+            GROUP BY workspace_id, author_id ORDER BY workspace_id, author_id
+            """, new { from, to }, cancellationToken: ct)), ct);
+        // Each range ends after an author; the last one has no end, so every item of the span is listed whatever the cut.
+        var ends = new List<(long Workspace, string Author)>();
+        long items = 0;
+        foreach (var a in authors)
+            if ((items += a.Items) >= PeopleWrite) { ends.Add((a.Workspace, a.Author)); items = 0; }
+        var start = (Workspace: 0L, Author: "");
+        for (var i = 0; i <= ends.Count; i++)
         {
-            var last = k == items.Count - 1;
-            if (!last && (k + 1 - start < PeopleWrite || (items[k + 1].Workspace, items[k + 1].Author) == (items[k].Workspace, items[k].Author))) continue;
-            var ids = System.Text.Json.JsonSerializer.Serialize(items.GetRange(start, k + 1 - start).Select(i => i.Id));
+            var last = i == ends.Count;
+            var end = last ? (Workspace: long.MaxValue, Author: "") : ends[i];
+            var args = new (string, object?)[] { ("@from", from), ("@to", to), ("@w0", start.Workspace), ("@a0", start.Author), ("@w1", end.Workspace), ("@a1", end.Author) };
             await db.WriteAsync(async (c, tx) =>
             {
-                await c.RunAsync(tx, ListRangeSql, ct, ("@ids", ids));
+                await c.RunAsync(tx, ListRangeSql, ct, args);
                 // Another pass may have moved the mark meanwhile (a test, a tool); its entries are listed either way.
                 if (last) await c.RunAsync(tx, "UPDATE settle_mark SET people_item_id = @to WHERE people_item_id = @from", ct, ("@from", from), ("@to", to));
                 return 0;
             }, ct);
-            start = k + 1;
+            start = end;
         }
         return (int)(to - from);
     }
 
-    /// <summary>One write of a people pass: the entries of the items @ids (a JSON array), in key order.</summary>
+    /// <summary>
+    /// One write of a people pass: the entries of the authors after (@w0, @a0) up to (@w1, @a1) among the items of the
+    /// pass, in key order. "+ 0" and "|| ''" keep the planner on the pass's range of ids rather than a workspace index.
+    /// </summary>
     internal const string ListRangeSql = """
         INSERT OR IGNORE INTO item_people (workspace_id, author_id, status, number, item_id)
-        SELECT workspace_id, author_id, status, number, id FROM items WHERE id IN (SELECT value FROM json_each(@ids))
+        SELECT workspace_id, author_id, status, number, id FROM items
+        WHERE id > @from AND id <= @to AND (workspace_id + 0, author_id || '') > (@w0, @a0) AND (workspace_id + 0, author_id || '') <= (@w1, @a1)
         ORDER BY 1, 2, 3, 4
         """;
 
