@@ -72,21 +72,20 @@ public sealed class ItemSettling(Database db, IOptions<SpeBotOptions>? options =
             GROUP BY workspace_id, status, category
             ON CONFLICT (workspace_id, status, category) DO UPDATE SET n = item_counts.n + excluded.n
             """, ct, args);
-        // In key order: the rows land on the tables' last pages, each written once per pass.
+        // In id order, not sorted into key order: new rows land near the ends of their workspaces' keys either way, and
+        // sorting 2,000 rows per statement cost the writer about 1 µs per item of the pass's 2.6 (measured in process).
         await c.RunAsync(tx, """
             INSERT INTO settled_created (workspace_id, created_at, item_id)
-            SELECT workspace_id, created_at, id FROM items WHERE id > @from AND id <= @to ORDER BY 1, 2, 3
+            SELECT workspace_id, created_at, id FROM items WHERE id > @from AND id <= @to
             """, ct, args);
         await c.RunAsync(tx, """
             INSERT INTO settled_open (workspace_id, updated_at, item_id)
             SELECT workspace_id, updated_at, id FROM items WHERE id > @from AND id <= @to AND status IN ('proposed', 'accepted', 'in_progress')
-            ORDER BY 1, 2, 3
             """, ct, args);
         // After the rescore above, so each enters with its base_score from its count now (0018).
         await c.RunAsync(tx, """
             INSERT INTO settled_scores (workspace_id, base_score, number, item_id)
             SELECT workspace_id, base_score, number, id FROM items WHERE id > @from AND id <= @to AND status IN ('proposed', 'accepted', 'in_progress')
-            ORDER BY 1, 2 DESC, 3
             """, ct, args);
         await c.RunAsync(tx, "UPDATE settle_mark SET last_item_id = @to", ct, ("@to", to));
         return (int)(to - from);
@@ -95,9 +94,9 @@ public sealed class ItemSettling(Database db, IOptions<SpeBotOptions>? options =
     /// <summary>
     /// Lists up to <see cref="PeopleMax"/> items after the people mark in item_people and moves the mark past them;
     /// returns how many. Their authors are read first and cut into ranges of about <see cref="PeopleWrite"/> items, and
-    /// each range is one write of the entries in key order, so the writer is held for a range at a time and each author's
-    /// pages are written once. Until the last write moves the mark, the items of a range listed before it are found both
-    /// in item_people and after the mark; every person reader unites its sources, so each is read once. A pass cut short
+    /// each range is one write, so the writer is held for a range at a time and each author's pages are written once per
+    /// pass. Until the last write moves the mark, the items of a range listed before it are found both in item_people and
+    /// after the mark; every person reader unites its sources, so each is read once. A pass cut short
     /// (a stop, a failure) is redone by the next, which leaves an entry listed already as it is (tr_items_people_status
     /// has kept its status).
     /// </summary>
@@ -137,14 +136,14 @@ public sealed class ItemSettling(Database db, IOptions<SpeBotOptions>? options =
 
     /// <summary>
     /// One write of a people pass: the entries of the authors after (@w0, @a0) up to (@w1, @a1) among the items of the
-    /// pass, in key order. The unary "+" keeps the planner on the pass's range of ids rather than a workspace index; unlike
-    /// "+ 0" and "|| ''" it computes nothing, and every write tests every item of the span (a third less time scanning).
+    /// pass, in id order (sorting them first cost more than it saved the inserts). The unary "+" keeps the planner on the
+    /// pass's range of ids rather than a workspace index; unlike "+ 0" and "|| ''" it computes nothing, and every write
+    /// tests every item of the span (a third less time scanning).
     /// </summary>
     internal const string ListRangeSql = """
         INSERT OR IGNORE INTO item_people (workspace_id, author_id, status, number, item_id)
         SELECT workspace_id, author_id, status, number, id FROM items
         WHERE id > @from AND id <= @to AND (+workspace_id, +author_id) > (@w0, @a0) AND (+workspace_id, +author_id) <= (@w1, @a1)
-        ORDER BY 1, 2, 3, 4
         """;
 
     /// <summary>Settles and lists every item after the marks (tools that wrote many items at once, a copy to PostgreSQL).</summary>

@@ -29,7 +29,7 @@ public sealed class HandoffBuilder(Database db, ShiftStore shifts, ItemQueries q
     private const string TouchedIds = """
         SELECT item_id FROM item_created WHERE workspace_id = @workspaceId AND created_at >= @from AND created_at <= @to
         UNION ALL
-        SELECT item_id FROM item_events WHERE created_at >= @from AND created_at <= @to AND action NOT IN ('proposed', 'voted', 'unvoted')
+        SELECT item_id FROM item_events WHERE created_at >= @from AND created_at <= @to AND action <> 'proposed' AND action <> 'voted' AND action <> 'unvoted'
         """;
 
     internal const string TouchedSql = $"{ItemStore.Select} WHERE i.id IN ({TouchedIds}) AND i.workspace_id + 0 = @workspaceId ORDER BY i.number LIMIT @limit";

@@ -239,6 +239,43 @@ public sealed class MigrationTests : IDisposable
         Assert.DoesNotContain("ix_items_open_score", await db.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'index'"));
     }
 
+    [Fact]
+    public async Task Migration19KeepsEveryOutboxRowAndItsRulesWithoutValueLists()
+    {
+        Use(StorageProvider.Sqlite);
+        const string Rows = "SELECT id, status, dedupe_key, attempts, external_id, trace_parent FROM outbox ORDER BY id";
+        List<(long, string, string, long, string?, string?)> before;
+        await using (var c = await SchemaAtAsync(18))
+        {
+            await OldItemsAsync(c, new OldItem("security", "proposed"));
+            await c.ExecuteAsync("""
+                INSERT INTO outbox (id, platform, workspace_id, channel_id, kind, body, dedupe_key, status, attempts, next_attempt_at, external_id, created_at, trace_parent)
+                VALUES (3, 'slack', 1, 'C1', 'item_card', '{}', 'card:1', 'sent', 1, 'x', '1.000', 'x', '00-abc-def-01'),
+                       (7, 'slack', 1, 'C1', 'item_card', '{}', 'card:2', 'pending', 0, 'x', NULL, 'x', NULL),
+                       (9, 'teams', 1, 'C2', 'digest', '{}', 'digest:1', 'dead', 5, 'x', NULL, 'x', NULL);
+                INSERT INTO item_events (item_id, actor_id, action, platform, created_at) VALUES
+                  (1, 'U1', 'voted', 'slack', '2026-11-01T00:00:00.000Z'), (1, 'U1', 'claimed', 'slack', '2026-11-02T00:00:00.000Z');
+                """);
+            before = (await c.QueryAsync<(long, string, string, long, string?, string?)>(Rows)).ToList();
+        }
+
+        await _migrator.MigrateAsync();
+
+        await using var db = await _db.OpenAsync();
+        Assert.Equal(before, (await db.QueryAsync<(long, string, string, long, string?, string?)>(Rows)).ToList());
+        // The rules are the same: a status outside the three is refused, a dedupe key is unique, ids go on from the last.
+        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => db.ExecuteAsync("UPDATE outbox SET status = 'lost' WHERE id = 7"));
+        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => db.ExecuteAsync(
+            "INSERT INTO outbox (platform, workspace_id, channel_id, kind, body, dedupe_key, next_attempt_at, created_at) VALUES ('slack', 1, 'C1', 'k', '{}', 'card:1', 'x', 'x')"));
+        Assert.Equal(10L, await db.ExecuteScalarAsync<long>(
+            "INSERT INTO outbox (platform, workspace_id, channel_id, kind, body, dedupe_key, next_attempt_at, created_at) VALUES ('slack', 1, 'C1', 'k', '{}', 'card:3', 'x', 'x') RETURNING id"));
+        Assert.Equal(["ix_outbox_channel_pending", "ix_outbox_dead"], await db.QueryAsync<string>(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' AND sql IS NOT NULL ORDER BY name"));
+        // The work-events index holds the claim, not the vote.
+        Assert.Equal(1L, await db.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM item_events INDEXED BY ix_item_events_work WHERE created_at >= '' AND action <> 'proposed' AND action <> 'voted' AND action <> 'unvoted'"));
+    }
+
     [Theory]
     [Providers]
     public async Task Migration7KeepsWhenEachItemWasLastAcceptedFromItsEvents(StorageProvider provider)
