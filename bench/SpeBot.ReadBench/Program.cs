@@ -3,6 +3,7 @@
 //   SpeBot.ReadBench seed <database> <items> <votes> [people] [random-seed]
 //   SpeBot.ReadBench reads <database> <iterations> <results.tsv> [people]
 //   SpeBot.ReadBench writes <new-database> [seconds] [callers]  (the SQLite writer's CPU per durable proposal, in process)
+//   SpeBot.ReadBench passes <new-database> [batch] [cycles] [initial]  (the writer's CPU per item: proposals, settle and people passes apart)
 //   SpeBot.ReadBench compare <smaller.tsv> <larger.tsv>     (the target: every row < 50 ms p99, none above 2x the smaller)
 using System.Globalization;
 using SpeBot.Core.Storage;
@@ -47,6 +48,9 @@ switch (args.FirstOrDefault())
     }
     case "writes":
         return await WriterCost.RunAsync(args[1], args.Length > 2 ? int.Parse(args[2], inv) : 5, args.Length > 3 ? int.Parse(args[3], inv) : 256);
+    case "passes":
+        return await PassCost.RunAsync(args[1], args.Length > 2 ? int.Parse(args[2], inv) : 16_000, args.Length > 3 ? int.Parse(args[3], inv) : 6,
+            args.Length > 4 ? int.Parse(args[4], inv) : 192_000);
     case "compare":
     {
         static (string Header, Dictionary<string, (double P50, double P99)> Rows) Load(string f)
@@ -71,6 +75,6 @@ switch (args.FirstOrDefault())
         return pass ? 0 : 1;
     }
     default:
-        Console.Error.WriteLine("usage: SpeBot.ReadBench seed <db> <items> <votes> [people] [seed] | reads <db> <iterations> <out.tsv> [people] | writes <new-db> [seconds] [callers] | compare <small.tsv> <large.tsv>");
+        Console.Error.WriteLine("usage: SpeBot.ReadBench seed <db> <items> <votes> [people] [seed] | reads <db> <iterations> <out.tsv> [people] | writes <new-db> [seconds] [callers] | passes <new-db> [batch] [cycles] [initial] | compare <small.tsv> <large.tsv>");
         return 2;
 }

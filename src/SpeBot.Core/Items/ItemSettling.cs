@@ -59,7 +59,7 @@ public sealed class ItemSettling(Database db, IOptions<SpeBotOptions>? options =
         return settled;
     }
 
-    private Task<int> SettleNewAsync(CancellationToken ct) => db.Provider != StorageProvider.Sqlite ? Task.FromResult(0) : db.WriteAsync(async (c, tx) =>
+    internal Task<int> SettleNewAsync(CancellationToken ct = default) => db.Provider != StorageProvider.Sqlite ? Task.FromResult(0) : db.WriteAsync(async (c, tx) =>
     {
         await ScoreIndex.RescoreStaleAsync(c, tx, _weights, ct);
         var range = new (string, object?)[] { ("@max", MaxBatch) };
