@@ -11,6 +11,10 @@ internal static class SpeBotServices
 {
     public const string Team = "TBENCH";
 
+    /// <summary>The HTTP benchmark's proposal number <paramref name="n"/>: 500 authors, 40 channels.</summary>
+    public static (SpeBot.Core.Items.NewItem Item, string Channel) Proposal(long workspaceId, long n) =>
+        (new(workspaceId, $"Benchmark item {n}", "slack", $"UP{n % 500}", Impact: 3, Effort: 2, ChannelId: $"CP{n % 40}"), $"CP{n % 40}");
+
     public static WebApplication Build(string dbPath, string synchronous, TimeProvider? clock = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });

@@ -40,9 +40,8 @@ internal static class WriterCost
                 while (Stopwatch.GetTimestamp() < until)
                 {
                     var n = Interlocked.Increment(ref seq);
-                    // The HTTP benchmark's proposal: 500 authors, 40 channels.
-                    await proposals.SubmitAsync(Platform.Slack, new NewItem(ws.Id, $"Benchmark item {n}", "slack", $"UP{n % 500}",
-                        Impact: 3, Effort: 2, ChannelId: $"CP{n % 40}"), $"CP{n % 40}", CancellationToken.None);
+                    var (item, channel) = SpeBotServices.Proposal(ws.Id, n);
+                    await proposals.SubmitAsync(Platform.Slack, item, channel, CancellationToken.None);
                     Interlocked.Increment(ref done);
                 }
             })));
