@@ -17,7 +17,11 @@ internal static class SpeBotServices
 
     public static WebApplication Build(string dbPath, string synchronous, TimeProvider? clock = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        // As the bot (Program.cs): no watcher on the content root, which may hold the database.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = "Production", Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:Path"] = dbPath,
